@@ -1,0 +1,51 @@
+"""One frozen configuration for a repair run, shared by the CLI and the API.
+
+Override fields with :func:`dataclasses.replace`; every field has a default
+that gives the tool's standard behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .glossary import DEFAULT_PACKS
+from .records import REPAIRABLE
+from .rewrite.guard import GuardConfig
+
+#: The default model ships here; ``MTFIX_MODEL`` points elsewhere.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    packs: tuple[str, ...] = DEFAULT_PACKS
+    """Built-in glossary packs to apply (see ``mtfix glossary list``)."""
+    glossaries: tuple[str, ...] = ()
+    """The user's own glossary files, applied after the packs (they win ties)."""
+    use_glossary: bool = True
+    """Run the glossary stage at all."""
+    model: str | None = None
+    """Model directory; ``None`` means the shipped default, if there is one."""
+    use_model: bool = True
+    """Run the rewrite stage at all."""
+    backend: str = "transformers"
+    """Rewrite backend name (``identity``, ``transformers`` or a registered one)."""
+    labels: frozenset[str] = REPAIRABLE
+    """Segment labels to repair; boilerplate and metadata are left alone by default."""
+    guard: GuardConfig = field(default_factory=GuardConfig)
+    """Limits a model rewrite must respect to be accepted."""
+    batch_size: int = 16
+    """Sentences per model batch."""
+    num_beams: int = 2
+    """Beam width for generation."""
+    trust_pickle: bool = False
+    """Allow pickled (non-safetensors) model weights, which can run code when loaded."""
+
+
+def default_model_dir() -> Path | None:
+    """The shipped default model directory, or ``None`` when there is none."""
+    env = os.environ.get("MTFIX_MODEL")
+    path = Path(env) if env else DEFAULT_MODEL_DIR
+    return path if (path / "config.json").is_file() else None

@@ -1,0 +1,76 @@
+"""Turn a RepairResult into what users read: text, JSON lines, a unified diff."""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+from .records import RepairResult
+
+FORMATS = ("text", "jsonl", "diff")
+
+
+def render(result: RepairResult, fmt: str, name: str = "input") -> str:
+    if fmt == "text":
+        return result.text
+    if fmt == "jsonl":
+        return to_jsonl(result)
+    if fmt == "diff":
+        return to_diff(result, name)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def to_jsonl(result: RepairResult) -> str:
+    """One JSON object per non-blank segment: its span, label, text, output and edits."""
+    decisions = {d.segment: d for d in result.decisions}
+    lines = []
+    edits = sorted(result.edits, key=lambda e: e.start)
+    e = 0
+    for index, seg in enumerate(result.segments):
+        mine = []
+        while e < len(edits) and edits[e].start < seg.end:
+            if edits[e].start >= seg.start:
+                mine.append(edits[e])
+            e += 1
+        if seg.label == "blank":
+            continue
+        model = [x for x in mine if x.stage == "model"]
+        output = model[-1].after if model else _apply_glossary(seg.text, seg.start, mine)
+        record = {
+            "segment": index,
+            "start": seg.start,
+            "end": seg.end,
+            "label": seg.label,
+            "text": seg.text,
+            "output": output,
+            "edits": [x.to_dict() for x in mine],
+        }
+        if index in decisions:
+            d = decisions[index]
+            record["decision"] = {"accepted": d.accepted, "reason": d.reason, "rewrite": d.rewrite}
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _apply_glossary(text: str, offset: int, edits: list) -> str:  # type: ignore[type-arg]
+    out, pos = [], 0
+    for x in edits:
+        out.append(text[pos : x.start - offset])
+        out.append(x.after)
+        pos = x.end - offset
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def to_diff(result: RepairResult, name: str) -> str:
+    """A unified diff of the input against the output."""
+    diff = difflib.unified_diff(
+        result.source.splitlines(keepends=True),
+        result.text.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    out = []
+    for line in diff:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
