@@ -1,9 +1,9 @@
 """mtfix: repair badly machine-translated English, and prove it with numbers.
 
-    >>> import mtfix
-    >>> result = mtfix.repair("Share it in your circle of friends.", use_model=False)
-    >>> result.text
-    'Share it in your Moments.'
+>>> import mtfix
+>>> result = mtfix.repair("Share it in your circle of friends.", use_model=False)
+>>> result.text
+'Share it in your Moments.'
 """
 
 from .config import RepairConfig

@@ -154,8 +154,15 @@ def _by_segment(
 
 def _glossary_edit(m: Match) -> Edit:
     note = f" ({m.entry.source})" if m.entry.source else ""
-    return Edit(m.start, m.end, m.before, m.replacement, "glossary", m.entry.rule,
-                f"known mistranslation{note}")
+    return Edit(
+        m.start,
+        m.end,
+        m.before,
+        m.replacement,
+        "glossary",
+        m.entry.rule,
+        f"known mistranslation{note}",
+    )
 
 
 def _apply(seg: Segment, matches: Sequence[Match]) -> str:

@@ -24,7 +24,7 @@ def make_metric(name: str, *, tokenize: str | None = None, lowercase: bool = Fal
     if name == "chrf":
         return CHRF(word_order=2, lowercase=lowercase)
     if name == "ter":
-        return TER(case_sensitive=not lowercase)
+        return TER()  # sacrebleu's default: case-insensitive, as its own CLI scores it
     raise ValueError(f"unknown metric {name!r} (choose from {', '.join(METRICS)})")
 
 

@@ -44,6 +44,8 @@ class Match:
 class _Variant:
     entry: Entry
     gaps: tuple[str, ...]  # the variant's own separators between its words
+    head: str = ""  # punctuation before its first word, e.g. "(" in "(beta)"
+    tail: str = ""  # punctuation after its last word
 
 
 def _words(text: str) -> list[str]:
@@ -69,11 +71,12 @@ class Matcher:
         if not entry.exact_case:
             words = [w.lower() for w in words]
         gaps = tuple(variant[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
+        head, tail = variant[: spans[0][0]].strip(), variant[spans[-1][1] :].strip()
         keys = [tuple(words)]
         if len(words) > 1:
             keys.append(("".join(words),))
         for key in keys:
-            self._table[key] = _Variant(entry, gaps if len(key) > 1 else ())
+            self._table[key] = _Variant(entry, gaps if len(key) > 1 else (), head, tail)
             first = key[0]
             self._longest[first] = max(self._longest.get(first, 0), len(key))
 
@@ -93,7 +96,11 @@ class Matcher:
         i, n = 0, len(spans)
         while i < n:
             found = self._match_at(text, spans, words, i, gate)
-            if found is None or _overlaps(found, protected):
+            if (
+                found is None
+                or _overlaps(found, protected)
+                or (matches and found[0].start < matches[-1].end)
+            ):
                 i += 1
                 continue
             match, used = found
@@ -120,8 +127,14 @@ class Matcher:
                 if entry.context and not gate.allows(entry.context):
                     continue
                 start, end = spans[i][0], spans[i + size - 1][1]
+                if variant.head and text[start - len(variant.head) : start] == variant.head:
+                    start -= len(variant.head)
+                if variant.tail and text[end : end + len(variant.tail)] == variant.tail:
+                    end += len(variant.tail)
                 before = text[start:end]
-                after = carry_case(before, pluralize(entry.replacement) if plural else entry.replacement)
+                after = carry_case(
+                    before, pluralize(entry.replacement) if plural else entry.replacement
+                )
                 return Match(start, end, before, after, entry), size
         return None
 

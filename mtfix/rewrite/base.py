@@ -48,7 +48,9 @@ def available_backends() -> list[str]:
     return sorted(names)
 
 
-def create_backend(name: str, model_dir: str | Path | None = None, **options: object) -> RewriteBackend:
+def create_backend(
+    name: str, model_dir: str | Path | None = None, **options: object
+) -> RewriteBackend:
     """Instantiate backend ``name`` for ``model_dir``."""
     return _factory(name)(model_dir, **options)
 

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
-_PROTECTED = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d+(?:[.,:/]\d+)*")
+_PROTECTED = re.compile(
+    r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d+(?:[.,:/]\d+)*"
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,11 @@ def judge(
             return Verdict(False, f"lost protected span {span!r}")
     ratio = len(rewrite) / max(len(original), 1)
     if not config.min_length_ratio <= ratio <= config.max_length_ratio:
-        return Verdict(False, f"length ratio {ratio:.2f} outside "
-                       f"[{config.min_length_ratio:.2f}, {config.max_length_ratio:.2f}]")
+        return Verdict(
+            False,
+            f"length ratio {ratio:.2f} outside "
+            f"[{config.min_length_ratio:.2f}, {config.max_length_ratio:.2f}]",
+        )
     before, after = _WORDS.findall(original), _WORDS.findall(rewrite)
     edits = word_edit_distance(before, after) / max(len(before), 1)
     if edits > config.max_edit_ratio:
