@@ -15,6 +15,7 @@ from .errors import (
     UnknownBackendError,
     UsageError,
 )
+from .evaluate import evaluate
 from .glossary import Glossary, load_glossary, load_pack
 from .pipeline import Repairer, repair
 from .records import Decision, Edit, MetricScore, RepairResult, ScoreReport, Segment
@@ -40,6 +41,7 @@ __all__ = [
     "UnknownBackendError",
     "UsageError",
     "__version__",
+    "evaluate",
     "load_glossary",
     "load_pack",
     "repair",

@@ -42,6 +42,10 @@ class RepairConfig:
     """Beam width for generation."""
     trust_pickle: bool = False
     """Allow pickled (non-safetensors) model weights, which can run code when loaded."""
+    unicode_fix: bool = True
+    """Repair mojibake ("Ã©", "â€™") with ftfy first, recorded as ``unicode`` edits."""
+    strip_boilerplate: bool = False
+    """Drop boilerplate and metadata lines (and the blank lines around them) from the output."""
 
 
 def default_model_dir() -> Path | None:

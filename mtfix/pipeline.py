@@ -1,7 +1,27 @@
-"""repair(text) = segment -> glossary -> rewrite -> reassemble.
+"""repair(text) = segment -> unicode -> glossary -> rewrite -> reassemble.
 
 Text outside the edited spans is copied from the input unchanged, so
 everything that no stage touched comes out byte for byte.
+
+Stages and the segments they touch:
+
+- ``unicode`` (``config.unicode_fix``): mojibake ("Ã©", "â€™", "å¾®ä¿¡") is
+  repaired with ftfy in *every* non-blank segment, boilerplate and metadata
+  included: it is a decoding error, not a translation one, and a navigation
+  line with broken characters is as wrong as a sentence. Each change is an
+  ``Edit(stage="unicode", rule="ftfy:<fixer>")`` with offsets into the input.
+- ``glossary`` and ``model``: only segments whose label is in
+  ``config.labels`` (content and headings by default), working on the text
+  the unicode stage left.
+
+Edits of the ``unicode`` and ``glossary`` stages never overlap and each has
+``before == input[start:end]``, so applying them in order rebuilds the
+output (before any model rewrite). When a glossary term covers repaired
+mojibake, the two become one glossary edit whose ``before`` is the raw input.
+
+With ``config.strip_boilerplate`` the output leaves out boilerplate and
+metadata lines with the blank lines around them (a deliberately lossy
+option); segments, edits and offsets still describe the whole input.
 """
 
 from __future__ import annotations
@@ -17,7 +37,8 @@ from .glossary.matcher import Match
 from .records import Decision, Edit, RepairResult, Segment
 from .rewrite import RewriteBackend, create_backend, judge
 from .rewrite.guard import protected_spans
-from .segment import segment
+from .segment import iter_lines, segment
+from .textio import fix_mojibake
 
 NO_MODEL_NOTE = "no model in models/default: repaired with the glossary only"
 
@@ -74,33 +95,85 @@ class Repairer:
 
     def repair(self, text: str) -> RepairResult:
         segments = segment(text)
-        targets = [i for i, s in enumerate(segments) if s.label in self.config.labels]
+        strip = _STRIPPED if self.config.strip_boilerplate else frozenset()
+        targets = [
+            i
+            for i, s in enumerate(segments)
+            if s.label in self.config.labels and s.label not in strip
+        ]
         edits: list[Edit] = []
         current: dict[int, str] = {}  # segment index -> its text after the stages so far
         protected: dict[int, list[str]] = {}
-        for i, matches in _by_segment(self.matcher.find(text), segments, targets).items():
+        fixed = self._unicode(segments, current) if self.config.unicode_fix else {}
+        context = None
+        if fixed:  # glossary context terms are looked up in the repaired document
+            context = "".join(current.get(i, s.text) for i, s in enumerate(segments))
+        clean = [i for i in targets if i not in fixed]
+        found = self.matcher.find(text, context=context)
+        for i, matches in _by_segment(found, segments, clean).items():
             seg = segments[i]
             edits.extend(_glossary_edit(m) for m in matches)
             current[i] = _apply(seg, matches)
             protected[i] = [m.replacement for m in matches]
+        for i, unicode_edits in fixed.items():
+            if i not in targets:
+                edits.extend(unicode_edits)
+                continue
+            matches = self.matcher.find(current[i], context=context)
+            edits.extend(_merge_fixed(segments[i], unicode_edits, current[i], matches))
+            if matches:
+                current[i] = _apply_at(current[i], 0, matches)
+                protected[i] = [m.replacement for m in matches]
         decisions = self._rewrite(segments, targets, current, protected, edits)
-        output = "".join(current.get(i, s.text) for i, s in enumerate(segments))
+        outputs = [current.get(i, s.text) for i, s in enumerate(segments)]
+        if strip:
+            output, dropped = strip_lines(text, segments, outputs, strip)
+        else:
+            output, dropped = "".join(outputs), 0
         stats: dict[str, Any] = {
             "segments": sum(1 for s in segments if s.label != "blank"),
             "repairable": len(targets),
+            "unicode_edits": sum(1 for e in edits if e.stage == "unicode"),
             "glossary_edits": sum(1 for e in edits if e.stage == "glossary"),
             "model_edits": sum(1 for e in edits if e.stage == "model"),
             "model_rejected": sum(1 for d in decisions if not d.accepted),
+            "stripped_segments": dropped,
         }
         return RepairResult(
             source=text,
             text=output,
             segments=tuple(segments),
-            edits=tuple(sorted(edits, key=lambda e: (e.start, e.stage != "glossary"))),
+            edits=tuple(sorted(edits, key=lambda e: (e.start, _STAGE_ORDER[e.stage]))),
             decisions=tuple(decisions),
             notes=self.notes,
             stats=stats,
         )
+
+    def _unicode(
+        self, segments: Sequence[Segment], current: dict[int, str]
+    ) -> dict[int, list[Edit]]:
+        """Repair mojibake in every non-blank segment; its edits by segment index."""
+        fixed: dict[int, list[Edit]] = {}
+        for i, seg in enumerate(segments):
+            if seg.label == "blank":
+                continue
+            fix = fix_mojibake(seg.text)
+            if fix is None:
+                continue
+            current[i] = fix.text
+            fixed[i] = [
+                Edit(
+                    seg.start + a,
+                    seg.start + b,
+                    seg.text[a:b],
+                    after,
+                    "unicode",
+                    fix.rule,
+                    f"mojibake ({fix.reason})" if fix.reason else "mojibake",
+                )
+                for a, b, after in fix.spans
+            ]
+        return fixed
 
     def _rewrite(
         self,
@@ -166,14 +239,126 @@ def _glossary_edit(m: Match) -> Edit:
 
 
 def _apply(seg: Segment, matches: Sequence[Match]) -> str:
+    return _apply_at(seg.text, seg.start, matches)
+
+
+def _apply_at(text: str, offset: int, matches: Sequence[Match]) -> str:
+    """``text`` (which starts at ``offset``) with each match replaced."""
     parts: list[str] = []
-    pos = seg.start
+    pos = offset
     for m in matches:
-        parts.append(seg.text[pos - seg.start : m.start - seg.start])
+        parts.append(text[pos - offset : m.start - offset])
         parts.append(m.replacement)
         pos = m.end
-    parts.append(seg.text[pos - seg.start :])
+    parts.append(text[pos - offset :])
     return "".join(parts)
+
+
+def _merge_fixed(
+    seg: Segment, unicode_edits: Sequence[Edit], fixed: str, matches: Sequence[Match]
+) -> list[Edit]:
+    """Unicode edits of ``seg`` plus glossary matches found in its repaired text ``fixed``.
+
+    Match offsets are into ``fixed``; they are mapped back to the input. A
+    match that touches a unicode edit absorbs it: the glossary edit then
+    spans both, its ``before`` being the raw input, so edits stay disjoint.
+    """
+    # Where each unicode edit sits in the repaired text.
+    spans: list[tuple[int, int, Edit]] = []
+    shift = 0
+    for u in unicode_edits:
+        f_start = u.start - seg.start + shift
+        spans.append((f_start, f_start + len(u.after), u))
+        shift += len(u.after) - len(u.before)
+
+    def to_input(pos: int) -> int:  # ``pos`` is never strictly inside a unicode span
+        delta = sum(len(u.after) - len(u.before) for _, f_end, u in spans if f_end <= pos)
+        return seg.start + pos - delta
+
+    absorbed: set[int] = set()
+    out: list[Edit] = []
+    last_end = -1
+    for m in matches:
+        a, b = m.start, m.end
+        hit = [k for k, (fs, fe, _) in enumerate(spans) if fs < b and a < fe]
+        if hit:
+            a = min(a, spans[hit[0]][0])
+            b = max(b, spans[hit[-1]][1])
+        if a < last_end:
+            continue  # two terms over one repaired character: keep the first
+        absorbed.update(hit)
+        last_end = b
+        start, end = to_input(a), to_input(b)
+        after = fixed[a : m.start] + m.replacement + fixed[m.end : b]
+        glossary = _glossary_edit(m)
+        before = seg.text[start - seg.start : end - seg.start]
+        out.append(replace(glossary, start=start, end=end, before=before, after=after))
+    out.extend(u for k, (_, _, u) in enumerate(spans) if k not in absorbed)
+    return out
+
+
+_STRIPPED = frozenset({"boilerplate", "metadata"})
+_STAGE_ORDER = {"unicode": 0, "glossary": 1, "model": 2}
+_LINE_BREAKS = ("\n", "\r")
+
+
+def strip_lines(
+    source: str, segments: Sequence[Segment], outputs: Sequence[str], labels: frozenset[str]
+) -> tuple[str, int]:
+    """The output without the lines labelled ``labels``, and how many segments went.
+
+    Works line by line: a line whose segments are all dropped goes with its
+    line break; when a whole paragraph goes, the blank lines that separated it
+    go too (one separator is kept between the paragraphs left). Leading and
+    trailing blank lines that the input did not have are not created, and a
+    missing final newline stays missing.
+    """
+    units: list[tuple[str, str, int]] = []  # (text, kind: keep|drop|blank, blank-run id)
+    parts: list[str] = []
+    kind = "blank"
+    run = 0
+    dropped = 0
+
+    def close() -> None:
+        nonlocal parts, kind, run
+        if parts:
+            if kind == "blank" and (not units or units[-1][1] != "blank"):
+                run += 1
+            units.append(("".join(parts), kind, run))
+        parts, kind = [], "blank"
+
+    for seg, out in zip(segments, outputs):
+        if seg.label != "blank":
+            if seg.label in labels:
+                dropped += 1
+                kind = "drop" if kind != "keep" else kind
+            else:
+                kind = "keep"
+            parts.append(out)
+            continue
+        for piece in iter_lines(seg.text):
+            parts.append(piece)
+            if piece.endswith(_LINE_BREAKS):
+                close()
+    close()
+    if not dropped:
+        return "".join(outputs), 0
+    kept = [u for u in units if u[1] != "drop"]
+    result: list[tuple[str, str, int]] = []
+    for unit in kept:
+        if unit[1] == "blank" and result and result[-1][1] == "blank" and result[-1][2] != unit[2]:
+            continue  # a second separator, left behind by a dropped paragraph
+        result.append(unit)
+    if units and units[0][1] != "blank":
+        while result and result[0][1] == "blank":
+            result.pop(0)
+    if units and units[-1][1] != "blank":
+        while result and result[-1][1] == "blank":
+            result.pop()
+    text = "".join(u[0] for u in result)
+    if not source.endswith(_LINE_BREAKS) and text.endswith(_LINE_BREAKS):
+        text = text[:-2] if text.endswith("\r\n") else text[:-1]
+    return text, dropped
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,180 +1,332 @@
 """Split a document into labelled segments that tile it exactly.
 
-A document is a sequence of paragraphs (runs of non-blank lines). Each line is
-classified as boilerplate (navigation, contact lines), metadata (bylines,
-dates), heading (a short single-line paragraph without final punctuation) or
-content; runs of content lines are split into sentences. Whitespace between
-segments is a ``blank`` segment, so ``"".join(s.text for s in segments)`` is
-always the input, byte for byte.
+A document is a sequence of lines (ended by ``\\n``, ``\\r\\n`` or ``\\r``);
+paragraphs are runs of non-blank lines. Each line is classified as
+boilerplate (navigation, contact lines, copyright), metadata (bylines, dates,
+"published in"), heading (a short single-line paragraph without final
+punctuation) or content; runs of content lines are split into sentences.
+Whitespace between segments is a ``blank`` segment, so
+``"".join(s.text for s in segments)`` is always the input, byte for byte.
 
-Everything here is a single left-to-right pass with linear-time regular
-expressions: no input can make segmentation hang.
+Linear time, whatever the input: every regular expression is either run once
+over a block with no nested quantifiers or only on lines shorter than
+:data:`MAX_CLASSIFIED_LINE`, and every look-around is bounded. There is no
+input that can make segmentation hang (long runs of digits and dots, a 50 MB
+line, megabytes without punctuation).
+
+:func:`segment_stream` consumes lines one paragraph at a time, so a huge file
+can be segmented in memory proportional to its longest paragraph.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .records import Label, Segment
 
-# Sentence-final punctuation followed by optional closing quotes/brackets.
-_ASCII_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
-_CJK_END = re.compile(r"[。！？；]+[”’」』）]*")
-_NEXT_STARTS_SENTENCE = re.compile(r"[\"'“‘(\[]*[^\W\d_a-z]|[\"'“‘(\[]*\d")
+#: Lines longer than this are content: no heading, menu or byline is this long,
+#: and it keeps classification cost bounded per line.
+MAX_CLASSIFIED_LINE = 300
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+# --- sentences ---------------------------------------------------------------
+
+_CLOSERS = "\"'”’»)\\]}」』）】"
+# One pass finds every candidate end: ASCII terminators (need whitespace after)
+# and full-width CJK ones (need nothing after), each with trailing closers.
+_TERMINATOR = re.compile(rf"(?P<cjk>[。！？；]+)[{_CLOSERS}]*|(?P<ascii>[.!?…]+)[{_CLOSERS}]*")
+# What follows an ASCII terminator: whitespace, up to 3 openers, a character.
+_AFTER = re.compile(r"\s+[\"'“‘(\[«]{0,3}(\S)")
+# A line that starts a list item starts a sentence of its own.
+_LIST_ITEM = re.compile(
+    r"(?m)^[ \t]*(?:[-*•·▪‣◦]|\d{1,3}[.)、]|[(（]\d{1,3}[)）]|[a-zA-Z][.)]|[①-⑳])[ \t]"
+)
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st mt vs etc e.g i.e u.s u.k u.n no fig vol inc ltd co corp
-    jan feb mar apr jun jul aug sep sept oct nov dec approx dept est gen gov sen rep rev""".split()
+    """mr mrs ms dr prof sr jr st mt vs etc no nos fig figs vol vols inc ltd co corp
+    jan feb mar apr jun jul aug sep sept oct nov dec approx dept est gen gov sen rep
+    rev capt col lt sgt cf al ed eds pp ca""".split()
 )
-
-_CJK_PARENTHETICAL = re.compile(r"[(（][^)）]*[\u3400-\u9fff][^)）]*[)）]")
-_NAVIGATION = re.compile(
-    r"^(?:go\s+)?(?:home ?page|home|upload pictures?|write articles?|log ?in|sign (?:in|up)|"
-    r"register|contact us|about us|back to top|next page|previous page|more|share(?: to)?|"
-    r"print|close|reply|comments?)\b.{0,30}$",
-    re.IGNORECASE,
-)
-_BOILERPLATE = re.compile(
-    r"please contact (?:the )?webmaster|all rights reserved|copyright|©|"
-    r"^(?:qq|tel|phone|fax|e-?mail|wechat|weixin|微信|电话|邮箱)\s*[:：]\s*\S+$",
-    re.IGNORECASE,
-)
-_METADATA = re.compile(
-    r"^(?:the\s+)?(?:author|editor|source|reporter|posted|published|updated|date|time)\b"
-    r"[^.!?]{0,60}$|^by\s+[A-Z][\w.\- ]{0,40}$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[\d: ]*$",
-    re.IGNORECASE,
-)
-_FINAL_PUNCTUATION = tuple(".!?:;。！？；：…\"'”’")
-
-
-def segment(text: str, *, split_sentences: bool = True) -> list[Segment]:
-    """Return the labelled segments of ``text``; they tile it exactly."""
-    pieces = list(_pieces(text, split_sentences))
-    return _merge_blanks(pieces)
-
-
-def _pieces(text: str, split_sentences: bool) -> Iterator[Segment]:
-    paragraph = -1
-    block_start: int | None = None
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        if line.strip():
-            if block_start is None:
-                block_start = pos
-        elif block_start is not None:
-            paragraph += 1
-            yield from _paragraph(text, block_start, pos, paragraph, split_sentences)
-            block_start = None
-        if block_start is None:
-            yield Segment(pos, pos + len(line), line, "blank", max(paragraph, 0))
-        pos += len(line)
-    if block_start is not None:
-        paragraph += 1
-        yield from _paragraph(text, block_start, pos, paragraph, split_sentences)
-
-
-def _paragraph(
-    text: str, start: int, end: int, paragraph: int, split_sentences: bool
-) -> Iterator[Segment]:
-    """Segments of the paragraph ``text[start:end]`` (non-blank lines only)."""
-    lines = text[start:end].splitlines(keepends=True)
-    single = len(lines) == 1
-    run_start: int | None = None  # start of a run of content lines
-    pos = start
-    for line in lines:
-        label = classify_line(line.strip(), single_line_paragraph=single)
-        if label == "content":
-            if run_start is None:
-                run_start = pos
-        else:
-            if run_start is not None:
-                yield from _content(text, run_start, pos, paragraph, split_sentences)
-                run_start = None
-            yield from _trimmed(text, pos, pos + len(line), label, paragraph)
-        pos += len(line)
-    if run_start is not None:
-        yield from _content(text, run_start, end, paragraph, split_sentences)
-
-
-def _content(
-    text: str, start: int, end: int, paragraph: int, split_sentences: bool
-) -> Iterator[Segment]:
-    bounds = sentence_ends(text[start:end]) if split_sentences else []
-    piece_start = start
-    for b in bounds:
-        yield from _trimmed(text, piece_start, start + b, "content", paragraph)
-        piece_start = start + b
-    yield from _trimmed(text, piece_start, end, "content", paragraph)
-
-
-def _trimmed(text: str, start: int, end: int, label: Label, paragraph: int) -> Iterator[Segment]:
-    """``text[start:end]`` as a segment with its surrounding whitespace split off as blanks."""
-    chunk = text[start:end]
-    body = chunk.strip()
-    if not body:
-        if chunk:
-            yield Segment(start, end, chunk, "blank", paragraph)
-        return
-    lead = len(chunk) - len(chunk.lstrip())
-    b_start, b_end = start + lead, start + lead + len(body)
-    if lead:
-        yield Segment(start, b_start, text[start:b_start], "blank", paragraph)
-    yield Segment(b_start, b_end, body, label, paragraph)
-    if b_end < end:
-        yield Segment(b_end, end, text[b_end:end], "blank", paragraph)
-
-
-def _merge_blanks(pieces: list[Segment]) -> list[Segment]:
-    merged: list[Segment] = []
-    for seg in pieces:
-        if merged and seg.label == "blank" and merged[-1].label == "blank":
-            prev = merged[-1]
-            merged[-1] = Segment(prev.start, seg.end, prev.text + seg.text, "blank", prev.paragraph)
-        else:
-            merged.append(seg)
-    return merged
+_ABBREVIATION_REACH = 12  # longest word looked at behind a dot
 
 
 def sentence_ends(block: str) -> list[int]:
-    """Offsets in ``block`` just after each sentence-final punctuation run (not the last)."""
+    """Offsets in ``block`` where a sentence ends (never 0 or ``len(block)``).
+
+    A boundary falls after ``.!?…`` (and closing quotes/brackets) when
+    whitespace and a capital, digit or CJK character follow, unless the dot
+    ends an abbreviation or an initial ("Dr.", "U.S.", "J."); after ``。！？；``
+    always; and before every line that starts a list item.
+    """
     ends: list[int] = []
-    for m in _CJK_END.finditer(block):
-        if m.end() < len(block):
-            ends.append(m.end())
-    for m in _ASCII_END.finditer(block):
+    n = len(block)
+    for m in _TERMINATOR.finditer(block):
         end = m.end()
-        rest = block[end : end + 2]
-        if not rest or not rest[0].isspace():
-            continue  # "3.5", "e.g.x", end of block
-        nxt = block[end:].lstrip()[:4]
-        if not _NEXT_STARTS_SENTENCE.match(nxt):
+        if end >= n:
             continue
-        if block[m.start()] == "." and _is_abbreviation(block, m.start()):
-            continue
+        if m.group("cjk") is None:
+            after = _AFTER.match(block, end)
+            if after is None or not _starts_sentence(after.group(1)):
+                continue  # "3.5", "e.g.x", "it. and", a URL's "?x=1"
+            if m.group("ascii") == "." and _before_dot_is_not_an_end(block, m.start()):
+                continue
         ends.append(end)
-    return sorted(set(ends))
+    items = [m.start() for m in _LIST_ITEM.finditer(block) if m.start() > 0]
+    if items:
+        ends = sorted(set(ends).union(items))
+    return ends
 
 
-def _is_abbreviation(block: str, dot: int) -> bool:
-    """Is the word ending at ``block[dot]`` an abbreviation or an initial?"""
+def _starts_sentence(char: str) -> bool:
+    return char.isupper() or char.isdigit() or _is_cjk(char)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def _before_dot_is_not_an_end(block: str, dot: int) -> bool:
+    """Does the word ending at ``block[dot]`` make the dot an abbreviation or list marker?"""
     start = dot
-    while start > 0 and (block[start - 1].isalpha() or block[start - 1] == "."):
+    limit = max(0, dot - _ABBREVIATION_REACH)
+    while start > limit and (block[start - 1].isalnum() or block[start - 1] == "."):
         start -= 1
-    word = block[start:dot].lower()
+    if start == limit and start > 0 and (block[start - 1].isalnum() or block[start - 1] == "."):
+        return False  # a long token ("www.example.com"): the dot ends the sentence
+    word = block[start:dot]
     if not word:
         return False
-    return word in _ABBREVIATIONS or len(word) == 1 or ("." in word and len(word) <= 5)
+    if word.isdigit():
+        # "1. First item" at the start of a line is a list marker, not an end.
+        line_start = block.rfind("\n", max(0, start - 8), start) + 1
+        if line_start == 0 and start > 8:
+            return False
+        return len(word) <= 3 and not block[line_start:start].strip()
+    lower = word.lower()
+    if lower in _ABBREVIATIONS:
+        return True
+    if len(word) == 1:
+        return word.isupper()  # an initial: "J. Smith"
+    return "." in word and len(word) <= 5  # "U.S", "e.g", "i.e"
+
+
+# --- line labels ---------------------------------------------------------------
+
+_NAV_WORDS = (
+    r"(?:go\s+)?(?:to\s+)?(?:the\s+)?(?:home ?page|home|index|upload (?:pictures?|photos?|images?)|"
+    r"write (?:articles?|posts?)|post (?:articles?|a reply)|log ?in|log ?out|sign (?:in|up|out)|"
+    r"register|contact us|about us|back to (?:top|home)|return to (?:top|home)|top|"
+    r"(?:next|previous|prev|last|first) (?:page|article|post|chapter)|more|read more|"
+    r"view more|share(?: to| this)?|print(?: this page)?|close(?: window)?|reply|comments?|"
+    r"add to favou?rites|bookmark|subscribe|follow us|scan the qr code|related (?:articles|"
+    r"posts|reading|news)|hot (?:articles|tags|news)|recommended(?: reading)?|site ?map|help|"
+    r"feedback|privacy(?: policy)?|terms(?: of (?:use|service))?|disclaimer|advertis(?:e|ing)|"
+    r"click here|forum|search|menu|navigation|skip to content|font size|large|medium|small)"
+)
+_NAVIGATION = re.compile(rf"^{_NAV_WORDS}\b[^.!?]{{0,30}}$", re.IGNORECASE)
+_PAGINATION = re.compile(
+    r"^(?:[«‹<]+\s*)?(?:(?:prev(?:ious)?|next|first|last)(?: page)?|page \d+ of \d+|\d{1,4}|"
+    r"[«»‹›<>]+|\.{2,}|…)(?:\s+(?:(?:prev(?:ious)?|next|first|last)(?: page)?|\d{1,4}|[«»‹›<>]+|"
+    r"\.{2,}|…))*\s*$",
+    re.IGNORECASE,
+)
+_BOILERPLATE_PHRASE = re.compile(
+    r"please contact (?:the )?(?:webmaster|administrator|site admin)|all rights reserved|"
+    r"^(?:copyright|©|\(c\)\s*\d{4})|版权所有|icp\s*[备证]|reproduc(?:tion|ed) (?:is )?"
+    r"(?:prohibited|without permission)|without (?:written )?permission,? (?:no|do not|don't)|"
+    r"powered by \w|如果有什么要求|请联系站长",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(
+    r"^(?:qq|tel|telephone|phone|fax|mobile|hotline|e-?mail|wechat|weixin|skype|msn|"
+    r"微信|电话|手机|邮箱|传真|客服|qq群)\s*(?:号|number|no\.?)?\s*[:：]\s*[\w@.+\-() /,]{3,60}$|"
+    r"^(?:address|地址)\s*[:：]",
+    re.IGNORECASE,
+)
+_CJK_PARENTHETICAL = re.compile(r"[(（][^()（）]{0,40}[\u3400-\u9fff][^()（）]{0,40}[)）]")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?"
+_DATE = (
+    rf"(?:\d{{4}}\s*[-/.年]\s*\d{{1,2}}\s*[-/.月]\s*\d{{1,2}}\s*日?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}){_TIME}"
+)
+_METADATA = re.compile(
+    rf"^(?:the\s+)?(?:author|authors|editor|editors|source|reporter|correspondent|writer|"
+    rf"photographer|translator|date|time|release time|publish(?:ed)? (?:time|date)|tags?|"
+    rf"keywords?|category|views|hits|clicks|read(?:s| count)?)\s*[:：(（]|"
+    rf"^(?:posted|published|updated|released|last (?:modified|updated)|first published)\s*"
+    rf"(?:on|in|at|by|:|：|\(|（|\d)|"
+    rf"^by\s+[A-Z][\w.'\-]*(?:\s+(?:and\s+)?[A-Z][\w.'\-]*){{0,4}}(?:\s*[,|/]\s*[\w .]{{1,40}})?$|"
+    rf"^(?:作者|来源|编辑|责任编辑|发布时间|发表于|时间|日期|浏览|阅读|点击|出处)\s*[:：]|"
+    rf"^(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?{_DATE}$|"
+    rf"^(?:\d+\s+(?:views|reads|comments|hits)|read \d+ times)$",
+    re.IGNORECASE,
+)
+_MENU_SEPARATORS = re.compile(r"\s*[|>»›/·•]\s*|\s{3,}")
+_FINAL_PUNCTUATION = tuple(".!?:;,。！？；：，…\"'”’")
 
 
 def classify_line(line: str, *, single_line_paragraph: bool = False) -> Label:
-    """Label one stripped, non-empty line."""
-    words = line.split()
-    if _BOILERPLATE.search(line):
+    """Label one stripped, non-empty line (``content`` when nothing else fits)."""
+    if len(line) > MAX_CLASSIFIED_LINE:
+        return "content"
+    if _BOILERPLATE_PHRASE.search(line) or _CONTACT.match(line):
         return "boilerplate"
     if _METADATA.match(line):
         return "metadata"
-    if len(words) <= 6 and (_NAVIGATION.match(line) or _CJK_PARENTHETICAL.search(line)):
+    words = line.split()
+    if len(words) <= 6 and (
+        _NAVIGATION.match(line) or _CJK_PARENTHETICAL.search(line) or _PAGINATION.match(line)
+    ):
+        return "boilerplate"
+    if _is_menu(line):
         return "boilerplate"
     if single_line_paragraph and len(words) <= 12 and not line.endswith(_FINAL_PUNCTUATION):
         return "heading"
     return "content"
+
+
+def _is_menu(line: str) -> bool:
+    """ "Home | News | Contact", "Home > Tech > Mobile": short items between separators."""
+    parts = [p for p in _MENU_SEPARATORS.split(line) if p]
+    if len(parts) < 3:
+        return False
+    return all(len(p.split()) <= 3 and not p.endswith(_FINAL_PUNCTUATION) for p in parts)
+
+
+def _label_paragraph(stripped: list[str]) -> list[Label]:
+    """Labels of a paragraph's lines, with the context of the paragraph."""
+    single = len(stripped) == 1
+    labels = [classify_line(s, single_line_paragraph=single) for s in stripped]
+    if not single and labels.count("boilerplate") * 2 >= len(labels):
+        # A menu block: its short unpunctuated lines ("News", "Sports") are menu items too.
+        for i, s in enumerate(stripped):
+            if labels[i] == "content" and _short_item(s):
+                labels[i] = "boilerplate"
+    return labels
+
+
+def _short_item(line: str) -> bool:
+    return len(line) <= 40 and len(line.split()) <= 4 and not line.endswith(_FINAL_PUNCTUATION)
+
+
+# --- segmentation --------------------------------------------------------------
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings (``\\n``, ``\\r\\n``, ``\\r``), lazily."""
+    for m in _LINES.finditer(text):
+        yield m.group()
+
+
+def segment(text: str, *, split_sentences: bool = True) -> list[Segment]:
+    """Return the labelled segments of ``text``; they tile it exactly."""
+    return list(segment_stream(iter_lines(text), split_sentences=split_sentences))
+
+
+def segment_stream(
+    lines: Iterable[str], *, split_sentences: bool = True, offset: int = 0
+) -> Iterator[Segment]:
+    """Segments of the document made of ``lines`` (each with its line ending), in order.
+
+    Offsets count from ``offset``. Only one paragraph is held at a time, so
+    this streams a file of any size (``open(path, newline="")`` gives suitable
+    lines). Consecutive whitespace is merged into one ``blank`` segment.
+    """
+    return _merge_blanks(_pieces(lines, split_sentences, offset))
+
+
+def _pieces(lines: Iterable[str], split_sentences: bool, offset: int) -> Iterator[Segment]:
+    paragraph = -1
+    block: list[str] = []  # the lines of the current paragraph, or of the current blank run
+    block_start = pos = offset
+    blank = False
+    for line in lines:
+        is_blank = not line or line.isspace()
+        if block and is_blank != blank:
+            if blank:
+                yield Segment(block_start, pos, "".join(block), "blank", max(paragraph, 0))
+            else:
+                paragraph += 1
+                yield from _paragraph(block, block_start, paragraph, split_sentences)
+            block = []
+        if not block:
+            block_start, blank = pos, is_blank
+        block.append(line)
+        pos += len(line)
+    if block and blank:
+        yield Segment(block_start, pos, "".join(block), "blank", max(paragraph, 0))
+    elif block:
+        yield from _paragraph(block, block_start, paragraph + 1, split_sentences)
+
+
+def _paragraph(
+    lines: list[str], start: int, paragraph: int, split_sentences: bool
+) -> Iterator[Segment]:
+    """Segments of one paragraph (non-blank ``lines`` starting at offset ``start``)."""
+    labels = _label_paragraph([line.strip() for line in lines])
+    run: list[str] = []  # consecutive content lines, split into sentences together
+    run_start = pos = start
+    for line, label in zip(lines, labels):
+        if label == "content":
+            if not run:
+                run_start = pos
+            run.append(line)
+        else:
+            if run:
+                yield from _content("".join(run), run_start, paragraph, split_sentences)
+                run = []
+            yield from _trimmed(line, pos, label, paragraph)
+        pos += len(line)
+    if run:
+        yield from _content("".join(run), run_start, paragraph, split_sentences)
+
+
+def _content(block: str, start: int, paragraph: int, split_sentences: bool) -> Iterator[Segment]:
+    cuts = sentence_ends(block) if split_sentences else []
+    prev = 0
+    for cut in [*cuts, len(block)]:
+        yield from _trimmed(block[prev:cut], start + prev, "content", paragraph)
+        prev = cut
+
+
+def _trimmed(chunk: str, start: int, label: Label, paragraph: int) -> Iterator[Segment]:
+    """``chunk`` (at ``start``) as a segment, its surrounding whitespace split off as blanks."""
+    body = chunk.strip()
+    if not body:
+        if chunk:
+            yield Segment(start, start + len(chunk), chunk, "blank", paragraph)
+        return
+    lead = chunk.find(body[0])  # strip() removed only whitespace, so this is its length
+    b_start, b_end = start + lead, start + lead + len(body)
+    if lead:
+        yield Segment(start, b_start, chunk[:lead], "blank", paragraph)
+    yield Segment(b_start, b_end, body, label, paragraph)
+    if lead + len(body) < len(chunk):
+        yield Segment(b_end, start + len(chunk), chunk[lead + len(body) :], "blank", paragraph)
+
+
+def _merge_blanks(pieces: Iterator[Segment]) -> Iterator[Segment]:
+    pending: list[Segment] = []  # consecutive blanks, joined once (no quadratic +=)
+    for seg in pieces:
+        if seg.label == "blank":
+            pending.append(seg)
+            continue
+        if pending:
+            yield _join_blanks(pending)
+            pending = []
+        yield seg
+    if pending:
+        yield _join_blanks(pending)
+
+
+def _join_blanks(blanks: list[Segment]) -> Segment:
+    first = blanks[0]
+    if len(blanks) == 1:
+        return first
+    text = "".join(b.text for b in blanks)
+    return Segment(first.start, blanks[-1].end, text, "blank", first.paragraph)

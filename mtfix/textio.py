@@ -1,59 +1,394 @@
 """Reading input safely and writing output atomically.
 
-Reading keeps the text exactly as it is: no newline translation, a UTF-8
-byte-order mark remembered so it can be written back, and clear errors for
-what cannot be text (missing, directories, binary, undecodable, empty).
+Reading keeps the text exactly as it is: no newline translation (LF, CRLF and a
+missing final newline all survive), a byte-order mark remembered, and clear
+errors for what cannot be text (missing, directories, binary, undecodable,
+empty).
+
+How bytes become text (:func:`decode`):
+
+1. ``encoding`` given by the user: that codec, strictly; no guessing.
+2. A byte-order mark: UTF-8, UTF-16 or UTF-32 as it says.
+3. Valid UTF-8: UTF-8 (pure ASCII is UTF-8 too).
+4. Otherwise detection with charset-normalizer, limited to the encodings real
+   Chinese→English MT input arrives in (:data:`CANDIDATES`), then checked for
+   plausibility here (no stray control characters; Latin-1 letters inside
+   words, not in clumps; Chinese text mostly made of common characters).
+   A file whose lines are partly UTF-8 and partly another encoding is decoded
+   line by line ("mixed encodings"). When nothing is plausible the error says
+   at which byte UTF-8 failed and asks for ``--encoding``.
+
+What was decided is recorded in :class:`Decoded` (``encoding``, ``detected``,
+``note``) so the CLI can tell the user.
 """
 
 from __future__ import annotations
 
+import codecs
+import functools
 import os
+import re
 import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, MtfixError, UsageError
 
 _BOM = "\ufeff"
 STDIN = "-"
 
+#: Encodings detection may choose (charset-normalizer names). Others need ``--encoding``.
+CANDIDATES = ("utf_8", "gb18030", "big5", "cp1252", "latin_1")
+
+# Signatures of common binary formats, so the error can say what the file is.
+_MAGIC = (
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or .docx/.xlsx)"),
+    (b"\x1f\x8b", "gzip archive: decompress it first"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf", "7-Zip archive"),
+    (b"\x7fELF", "executable"),
+    (b"MZ", "Windows executable"),
+    (b"\xd0\xcf\x11\xe0", "MS Office document (.doc/.xls)"),
+    (b"SQLite format 3", "SQLite database"),
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SAMPLE = 1 << 20  # detection looks at this much of a large file
+# Control characters that do not occur in text (tab, newlines, form feed, ESC do).
+_STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+_LATIN_PUNCTUATION = frozenset("’‘“”„–—…•€£¥¢°©®™«»§¶·¿¡×÷±µ\xa0")
+
 
 @dataclass(frozen=True)
 class Decoded:
-    """Text read from a file, with what is needed to write it back the same way."""
+    """Text read from a file, with how it was decoded."""
 
     text: str
     encoding: str
+    """The codec used (``utf-8``, ``gb18030``, ...); ``utf-8+gb18030`` for mixed files."""
     bom: bool = False
+    """The input started with a byte-order mark (kept when writing UTF-8)."""
     path: str = STDIN
+    detected: bool = False
+    """The encoding was guessed (the input was not UTF-8 and no ``--encoding`` was given)."""
+    note: str = ""
+    """What the user should know about the decoding, or ``""``."""
 
 
 def decode(data: bytes, path: str = STDIN, encoding: str | None = None) -> Decoded:
     """Decode ``data`` as text or raise :class:`InputError` naming ``path``.
 
-    Without ``encoding``, UTF-8 (with or without BOM) is expected.
+    See the module docstring for the order of decisions. Empty or
+    whitespace-only input and binary data are errors.
     """
     if not data:
         raise InputError(path, "file is empty")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(path, "looks like a binary file (contains NUL bytes)")
-    name = encoding or "utf-8"
+    if encoding:
+        return _finish(_decode_as(data, path, encoding), encoding, path, bom=False)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return _finish(_decode_as(data, path, name), name, path, bom=True)
+    _refuse_binary(data, path)
     try:
-        text = data.decode(name)
+        return _finish(data.decode("utf-8"), "utf-8", path, bom=False)
+    except UnicodeDecodeError as exc:
+        failure = exc.start
+    return _detect(data, path, failure)
+
+
+def _decode_as(data: bytes, path: str, name: str) -> str:
+    try:
+        codecs.lookup(name)
     except LookupError:
         raise InputError(path, f"unknown encoding {name!r}") from None
+    if b"\x00" in data and not _is_wide(name):
+        raise InputError(path, "looks like a binary file (contains NUL bytes)")
+    try:
+        return data.decode(name)
     except UnicodeDecodeError as exc:
         raise InputError(
             path,
             f"cannot decode as {name} at byte {exc.start} (pass --encoding to choose another)",
         ) from None
-    bom = text.startswith(_BOM)
-    if bom:
-        text = text[1:]
+
+
+def _is_wide(name: str) -> bool:
+    return codecs.lookup(name).name.startswith(("utf-16", "utf-32"))
+
+
+def _finish(
+    text: str, name: str, path: str, *, bom: bool, detected: bool = False, note: str = ""
+) -> Decoded:
+    if text.startswith(_BOM):
+        text, bom = text[1:], True
     if not text.strip():
         raise InputError(path, "file contains only whitespace")
-    return Decoded(text=text, encoding=name, bom=bom, path=path)
+    if "+" not in name:  # "utf-8+gb18030" names a mixed file, not a codec
+        name = codecs.lookup(name).name
+    if name == "utf-8-sig":
+        name = "utf-8"
+    return Decoded(text=text, encoding=name, bom=bom, path=path, detected=detected, note=note)
+
+
+def _refuse_binary(data: bytes, path: str) -> None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(path, f"looks like a binary file ({kind}), not text")
+    if b"\x00" in data:
+        raise InputError(
+            path,
+            "looks like a binary file (contains NUL bytes), not text "
+            "(if it is UTF-16 without a byte-order mark, pass --encoding utf-16-le)",
+        )
+
+
+def _detect(data: bytes, path: str, failure: int) -> Decoded:
+    """Decode non-UTF-8 ``data`` by detection, or explain why not."""
+    fail = f"cannot decode as utf-8 at byte {failure}"
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        text, name, lines = mixed
+        note = f"mixed encodings: {lines} line(s) were not UTF-8 and were decoded as {name}"
+        return _finish(text, f"utf-8+{name}", path, bom=False, detected=True, note=note)
+    name = _guess(data)
+    if name is None:
+        raise InputError(path, f"{fail}, and its encoding could not be detected (pass --encoding)")
+    text = data.decode(name)
+    problem = implausible(text[:_SAMPLE], name)
+    if problem:
+        raise InputError(path, f"{fail}; as {name} it {problem}: not confident (pass --encoding)")
+    note = f"not UTF-8: decoded as {name} (detected; pass --encoding to override)"
+    return _finish(text, name, path, bom=False, detected=True, note=note)
+
+
+def _guess(data: bytes) -> str | None:
+    """The candidate encoding that decodes ``data`` best, or ``None``."""
+    from charset_normalizer import from_bytes
+
+    sample = data if len(data) <= _SAMPLE else data[:_SAMPLE]
+    best = from_bytes(sample, cp_isolation=list(CANDIDATES)).best()
+    if best is None:
+        return None
+    name = codecs.lookup(best.encoding).name
+    if name in ("gb18030", "big5"):
+        name = _chinese_choice(data, name)
+    try:
+        data.decode(name)  # the sample fitted; the whole file must too
+    except UnicodeDecodeError:
+        return None
+    return name
+
+
+def _chinese_choice(data: bytes, guess: str) -> str:
+    """GB18030 or Big5: the one whose characters are more often the frequent ones.
+
+    Both decode most double-byte text; on short inputs the detector often picks
+    the wrong one. The frequent characters sit in known ranges: GB2312 level 1
+    (lead byte 0xB0-0xD7, trail 0xA1-0xFE) and Big5 level 1 (0xA440-0xC67E).
+    """
+    sample = data[: 1 << 16]
+    scores = {}
+    for name in ("gb18030", "big5"):
+        try:
+            text = sample.decode(name, errors="ignore")  # a cut at the end is harmless
+        except UnicodeDecodeError:
+            continue
+        wide = frequent = 0
+        for char in text:
+            if char < "\x80":
+                continue
+            raw = char.encode(name)
+            if len(raw) != 2:
+                continue
+            wide += 1
+            code = raw[0] << 8 | raw[1]
+            if name == "gb18030":
+                frequent += 0xB0 <= raw[0] <= 0xD7 and raw[1] >= 0xA1
+            else:
+                frequent += 0xA440 <= code <= 0xC67E
+        scores[name] = frequent / wide if wide else 0.0
+    if not scores:
+        return guess
+    return max(scores, key=lambda n: (scores[n], n == guess))
+
+
+def implausible(text: str, name: str) -> str:
+    """Why ``text`` (decoded as ``name``) does not look like real text, or ``""``."""
+    stray = _STRAY_CONTROLS.search(text)
+    if stray:
+        return f"contains control character U+{ord(stray.group()):04X}"
+    if name in ("cp1252", "latin-1", "iso8859-1"):
+        odd = clumps = 0
+        total = 0
+        for word in text.split():
+            letters = [c for c in word if c >= "\x80" and c.isalpha()]
+            others = [c for c in word if c >= "\x80" and not c.isalpha()]
+            total += len(letters) + len(others)
+            odd += sum(1 for c in others if c not in _LATIN_PUNCTUATION)
+            if letters and not any(c.isascii() and c.isalpha() for c in word) and len(word) > 1:
+                clumps += 1  # "ÿþ": accented letters with no plain letter beside them
+        if total and (odd + clumps) * 10 > total:
+            return "has non-ASCII characters in unlikely places"
+    if name in ("gb18030", "big5"):
+        cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f")
+        other = sum(1 for c in text if c >= "\x80") - cjk
+        if cjk == 0 or other > cjk:
+            return "has few Chinese characters among its non-ASCII ones"
+        if any(unicodedata.category(c) in ("Co", "Cn") for c in text if c >= "\ue000"):
+            return "contains unassigned or private-use characters"
+    return ""
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str, int] | None:
+    """Decode a file whose lines are partly UTF-8 and partly one other encoding.
+
+    Only when some lines hold real (non-ASCII) UTF-8, so plain legacy files go
+    through whole-file detection. Returns ``(text, other encoding, lines)``.
+    """
+    lines = data.splitlines(keepends=True)
+    utf8_chars = 0  # non-ASCII characters on lines that are valid UTF-8
+    bad: list[int] = []
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            utf8_chars += sum(1 for c in line.decode("utf-8") if c >= "\x80")
+        except UnicodeDecodeError:
+            bad.append(i)
+    # A few legacy bytes can happen to form valid UTF-8: ask for more than that.
+    if utf8_chars < 4 or not bad:
+        return None
+    rest = b"".join(lines[i] for i in bad)
+    name = _guess(rest)
+    if name is None or implausible(rest.decode(name)[:_SAMPLE], name):
+        return None
+    bad_set = set(bad)
+    text = "".join(
+        line.decode(name) if i in bad_set else line.decode("utf-8") for i, line in enumerate(lines)
+    )
+    return text, name, len(bad)
+
+
+@dataclass(frozen=True)
+class MojibakeFix:
+    """What :func:`fix_mojibake` changed in one text."""
+
+    text: str
+    """The repaired text."""
+    spans: tuple[tuple[int, int, str], ...]
+    """``(start, end, after)``: ``original[start:end]`` became ``after``; sorted, disjoint."""
+    rule: str
+    """``ftfy:<fixer>`` (``ftfy:fix_encoding``, ``ftfy:fix_c1_controls``, joined by ``+``)."""
+    reason: str
+    """ftfy's own explanation, e.g. ``encode sloppy-windows-1252, decode utf-8``."""
+
+
+_TOKENS = re.compile(r"\s+|\S+")
+_DIFF_LIMIT = 20_000  # longer texts get one span from the first to the last change
+
+
+def fix_mojibake(text: str) -> MojibakeFix | None:
+    """Repair mojibake in ``text`` with ftfy, or ``None`` when there is nothing to repair.
+
+    Only the encoding fixes run (mis-decoded UTF-8, C1 controls, lost
+    no-break spaces, surrogate pairs): no quote uncurling, width folding,
+    Unicode normalisation or newline changes, so text that is not mojibake
+    is never touched. Pure ASCII returns ``None`` at once.
+    """
+    if text.isascii():
+        return None
+    import ftfy
+
+    result = ftfy.fix_and_explain(text, _ftfy_config())
+    if result.text == text:
+        return None
+    steps = result.explanation or []
+    names: list[str] = []
+    for step, arg in steps:
+        name = "fix_encoding" if step in ("encode", "decode", "transcode") else arg
+        if step != "normalize" and name not in names:
+            names.append(name)
+    return MojibakeFix(
+        text=result.text,
+        spans=tuple(_changed_spans(text, result.text)),
+        rule="ftfy:" + "+".join(names or ["fix_text"]),
+        reason=", ".join(f"{step} {arg}" for step, arg in steps),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _ftfy_config():  # type: ignore[no-untyped-def]
+    from ftfy import TextFixerConfig
+
+    return TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+
+
+def _changed_spans(old: str, new: str) -> list[tuple[int, int, str]]:
+    """Small ``(start, end, after)`` replacements that turn ``old`` into ``new``.
+
+    Words are aligned first (difflib on tokens), then each changed stretch is
+    trimmed to the characters that differ, so "letterâ€™s" gives "â€™" -> "’".
+    """
+    if len(old) > _DIFF_LIMIT or len(new) > _DIFF_LIMIT:
+        return [_trim(old, new, 0, len(old), 0, len(new))]
+    import difflib
+
+    a_tokens, b_tokens = _TOKENS.findall(old), _TOKENS.findall(new)
+    a_pos = _offsets(a_tokens)
+    b_pos = _offsets(b_tokens)
+    spans = []
+    # autojunk keeps it fast: frequent tokens (spaces, "the") do not anchor matches.
+    matcher = difflib.SequenceMatcher(None, a_tokens, b_tokens)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        a1, a2, b1, b2 = a_pos[i1], a_pos[i2], b_pos[j1], b_pos[j2]
+        if a2 - a1 > 200 or b2 - b1 > 200:
+            spans.append(_trim(old, new, a1, a2, b1, b2))
+            continue
+        # Inside a changed word, align characters: "â€œgoodâ€\x9d" -> two small spans.
+        chars = difflib.SequenceMatcher(None, old[a1:a2], new[b1:b2], autojunk=False)
+        for sub, k1, k2, l1, l2 in chars.get_opcodes():
+            if sub != "equal":
+                spans.append((a1 + k1, a1 + k2, new[b1 + l1 : b1 + l2]))
+    return spans
+
+
+def _offsets(tokens: list[str]) -> list[int]:
+    out = [0]
+    for t in tokens:
+        out.append(out[-1] + len(t))
+    return out
+
+
+def _trim(old: str, new: str, a1: int, a2: int, b1: int, b2: int) -> tuple[int, int, str]:
+    while a1 < a2 and b1 < b2 and old[a1] == new[b1]:
+        a1, b1 = a1 + 1, b1 + 1
+    while a2 > a1 and b2 > b1 and old[a2 - 1] == new[b2 - 1]:
+        a2, b2 = a2 - 1, b2 - 1
+    return a1, a2, new[b1:b2]
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
@@ -73,12 +408,35 @@ def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     return decode(data, name, encoding)
 
 
-def encode(text: str, decoded: Decoded | None = None) -> bytes:
-    """Encode output like the input it came from (UTF-8 by default, BOM kept)."""
-    if decoded is None:
-        return text.encode("utf-8")
-    prefix = _BOM if decoded.bom else ""
-    return (prefix + text).encode(decoded.encoding)
+def check_encoding(name: str) -> str:
+    """``name`` if Python knows the codec, else a :class:`MtfixError` for the user."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise UsageError(f"unknown output encoding {name!r}") from None
+    return name
+
+
+def encode(text: str, decoded: Decoded | None = None, encoding: str | None = None) -> bytes:
+    """Encode output as ``encoding`` (UTF-8 by default).
+
+    A UTF-8 byte-order mark on the input is written back when the output is
+    UTF-8 too (UTF-16/32 codecs write their own). Characters the output
+    encoding cannot represent are an error naming the first of them.
+    """
+    name = encoding or "utf-8"
+    bom = decoded is not None and decoded.bom and codecs.lookup(name).name == "utf-8"
+    try:
+        return ((_BOM if bom else "") + text).encode(name)
+    except LookupError:
+        raise UsageError(f"unknown output encoding {name!r}") from None
+    except UnicodeEncodeError as exc:
+        where = decoded.path if decoded is not None else "output"
+        char = exc.object[exc.start]
+        raise MtfixError(
+            f"{where}: cannot write {char!r} (U+{ord(char):04X}) as {name} "
+            "(choose another --output-encoding)"
+        ) from None
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:

@@ -1,5 +1,7 @@
 """One module per command; importing them registers the commands on the app."""
 
-from . import fix, glossary, score, segment
+from . import batch, fix, glossary, score, segment
+from . import eval as eval_  # noqa: F401  (registers `mtfix eval`)
+from . import report as report_  # noqa: F401  (registers `mtfix report`)
 
-__all__ = ["fix", "glossary", "score", "segment"]
+__all__ = ["batch", "fix", "glossary", "score", "segment"]

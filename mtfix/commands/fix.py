@@ -46,9 +46,29 @@ def fix(
     repair_all: Annotated[
         bool, typer.Option("--repair-all", help="Also repair boilerplate and metadata lines.")
     ] = False,
+    strip_boilerplate: Annotated[
+        bool,
+        typer.Option(
+            "--strip-boilerplate",
+            help="Leave boilerplate and metadata lines (menus, bylines, contact lines) out of "
+            "the output, with the blank lines around them. Lossy on purpose.",
+        ),
+    ] = False,
+    no_unicode_fix: Annotated[
+        bool,
+        typer.Option("--no-unicode-fix", help="Do not repair mojibake (Ã©, â€™) with ftfy."),
+    ] = False,
     encoding: Annotated[
-        Optional[str], typer.Option("--encoding", help="Input encoding (default UTF-8).")
+        Optional[str],
+        typer.Option(
+            "--encoding",
+            help="Input encoding. Default: UTF-8 (BOM honoured), else detected "
+            "(GB18030, Big5, cp1252, Latin-1).",
+        ),
     ] = None,
+    output_encoding: Annotated[
+        str, typer.Option("--output-encoding", help="Encoding of text output.")
+    ] = "utf-8",
     trust_pickle: Annotated[
         bool, typer.Option("--trust-pickle", help="Allow pickled model weights (can run code).")
     ] = False,
@@ -56,7 +76,7 @@ def fix(
 ) -> None:
     """Repair FILES and write the result to stdout or -o."""
     from ..pipeline import Repairer
-    from ..textio import atomic_write, encode, read_text
+    from ..textio import atomic_write, check_encoding, encode, read_text
     from ..writers import render
 
     config = RepairConfig(
@@ -68,6 +88,8 @@ def fix(
         if repair_all
         else REPAIRABLE,
         trust_pickle=trust_pickle,
+        unicode_fix=not no_unicode_fix,
+        strip_boilerplate=strip_boilerplate,
     )
     if no_packs:
         config = replace(config, packs=())
@@ -75,19 +97,28 @@ def fix(
         config = replace(config, packs=tuple(pack))
     try:
         targets = _output_paths(files, output)
+        check_encoding(output_encoding)
         inputs = [read_text(f, encoding) for f in files]
         repairer = Repairer(config)
         for note in repairer.notes:
             _note(f"note: {note}", quiet)
         rendered = []
         for decoded in inputs:
+            if decoded.note:
+                _note(f"{decoded.path}: {decoded.note}", quiet)
             result = repairer.repair(decoded.text)
             text = render(result, fmt.value, decoded.path)
-            rendered.append(encode(text, decoded if fmt is OutputFormat.text else None))
+            if fmt is OutputFormat.text:
+                rendered.append(encode(text, decoded, output_encoding))
+            else:
+                rendered.append(encode(text))  # JSON lines and diffs are always UTF-8
             s = result.stats
+            extra = f"{s['unicode_edits']} mojibake repairs, " if s["unicode_edits"] else ""
+            if s["stripped_segments"]:
+                extra += f"{s['stripped_segments']} boilerplate/metadata segments left out, "
             _note(
-                f"{decoded.path}: {s['glossary_edits']} glossary edits, {s['model_edits']} model "
-                f"edits ({s['model_rejected']} rewrites rejected by the guard)",
+                f"{decoded.path}: {extra}{s['glossary_edits']} glossary edits, {s['model_edits']} "
+                f"model edits ({s['model_rejected']} rewrites rejected by the guard)",
                 quiet,
             )
     except MtfixError as error:

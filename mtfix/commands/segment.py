@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Optional
 
 import typer
 
-from ..cli import SegmentFormat, _fail, app
+from ..cli import SegmentFormat, _fail, _note, app
 from ..errors import MtfixError
 
 
@@ -18,21 +19,43 @@ def segment_command(
         SegmentFormat, typer.Option("--format", "-f", help="table or jsonl.")
     ] = SegmentFormat.table,
     blanks: Annotated[bool, typer.Option("--blanks", help="Also list blank segments.")] = False,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Input encoding.")] = None,
+    encoding: Annotated[
+        Optional[str],
+        typer.Option("--encoding", help="Input encoding (default: UTF-8, else detected)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
 ) -> None:
-    """Print the labelled segments of FILE with their character offsets."""
-    from ..segment import segment
+    """Print the labelled segments of FILE with their character offsets.
+
+    Segments are printed as they are found, paragraph by paragraph, so memory
+    stays bounded by the file's text and its longest paragraph.
+    """
+    from ..segment import iter_lines, segment_stream
     from ..textio import read_text
 
     try:
         decoded = read_text(file, encoding)
     except MtfixError as error:
         _fail(error)
-    for s in segment(decoded.text):
+    if decoded.note:
+        _note(f"{decoded.path}: {decoded.note}", quiet)
+    out = sys.stdout.buffer  # UTF-8 whatever the locale, like `mtfix fix`
+    batch: list[str] = []
+    for s in segment_stream(iter_lines(decoded.text)):
         if s.label == "blank" and not blanks:
             continue
         if fmt is SegmentFormat.jsonl:
-            typer.echo(json.dumps(s.to_dict(), ensure_ascii=False))
+            batch.append(json.dumps(s.to_dict(), ensure_ascii=False))
         else:
             shown = s.text.replace("\r", "\\r").replace("\n", "\\n")
-            typer.echo(f"{s.start:>7} {s.end:>7}  {s.label:<11} {shown}")
+            batch.append(f"{s.start:>7} {s.end:>7}  {s.label:<11} {shown}")
+        if len(batch) >= 1024:  # one write per batch: printing line by line is the slow part
+            out.write(_utf8(batch))
+            batch = []
+    if batch:
+        out.write(_utf8(batch))
+    out.flush()
+
+
+def _utf8(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")

@@ -1,0 +1,68 @@
+"""Options shared by the commands that repair (`fix`, `batch`), defined once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..config import RepairConfig
+
+Glossaries = Annotated[
+    Optional[list[Path]],
+    typer.Option("--glossary", "-g", help="A glossary file (TSV/CSV); repeatable."),
+]
+Packs = Annotated[
+    Optional[list[str]],
+    typer.Option("--pack", help="Built-in pack to use instead of the default; repeatable."),
+]
+NoPacks = Annotated[bool, typer.Option("--no-packs", help="Use no built-in pack.")]
+Model = Annotated[
+    Optional[Path], typer.Option("--model", "-m", help="Local seq2seq model directory.")
+]
+NoModel = Annotated[bool, typer.Option("--no-model", help="Glossary only: skip the rewrite model.")]
+Backend = Annotated[
+    str, typer.Option("--backend", help="Rewrite backend: transformers, identity, ...")
+]
+RepairAll = Annotated[
+    bool, typer.Option("--repair-all", help="Also repair boilerplate and metadata lines.")
+]
+TrustPickle = Annotated[
+    bool, typer.Option("--trust-pickle", help="Allow pickled model weights (can run code).")
+]
+Encoding = Annotated[
+    Optional[str], typer.Option("--encoding", help="Input encoding (default: detect).")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")]
+
+ALL_LABELS = frozenset(("content", "heading", "boilerplate", "metadata"))
+
+
+def repair_config(
+    *,
+    glossary: list[Path] | None,
+    pack: list[str] | None,
+    no_packs: bool,
+    model: Path | None,
+    no_model: bool,
+    backend: str,
+    repair_all: bool,
+    trust_pickle: bool,
+) -> RepairConfig:
+    """The RepairConfig the shared repair options describe."""
+    config = RepairConfig(
+        glossaries=tuple(str(g) for g in glossary or ()),
+        model=str(model) if model else None,
+        use_model=not no_model,
+        backend=backend,
+        trust_pickle=trust_pickle,
+    )
+    if repair_all:
+        config = replace(config, labels=ALL_LABELS)
+    if no_packs:
+        config = replace(config, packs=())
+    elif pack:
+        config = replace(config, packs=tuple(pack))
+    return config

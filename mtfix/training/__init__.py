@@ -1,0 +1,1 @@
+"""Training the rewrite model: synthetic noise, datasets, the training loop."""
