@@ -318,7 +318,7 @@ def delta_chart(deltas: Sequence[float], label: str, width: int = 960, height: i
     pad = 40
     inner_w, inner_h = width - pad - 10, height - 30
     zero = 10 + inner_h * top / span
-    bar = inner_w / len(values)
+    bar = min(inner_w / len(values), 12.0)  # a few changes should not look like many
     rects = []
     for k, v in enumerate(values):
         y = 10 + inner_h * (top - max(v, 0.0)) / span
@@ -336,7 +336,11 @@ def delta_chart(deltas: Sequence[float], label: str, width: int = 960, height: i
         f'<line x1="{pad}" y1="{zero:.2f}" x2="{width - 10}" y2="{zero:.2f}" stroke="#495057"/>'
         f'<text x="{pad - 4}" y="16" text-anchor="end" font-size="11">{top:+.1f}</text>'
         f'<text x="{pad - 4}" y="{zero + 4:.2f}" text-anchor="end" font-size="11">0</text>'
-        f'<text x="{pad - 4}" y="{height - 20}" text-anchor="end" font-size="11">{bottom:+.1f}</text>'
+        + (
+            f'<text x="{pad - 4}" y="{height - 20}" text-anchor="end" font-size="11">{bottom:+.1f}</text>'
+            if bottom < 0
+            else ""
+        )
         + "".join(rects)
         + f'<text x="{pad}" y="{height - 4}" font-size="11">{len(values)} changed segments, '
         f"best to worst: {better} better, {worse} worse, {len(values) - better - worse} tied</text>"
@@ -348,13 +352,23 @@ def _html_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = []
     for row in rows:
+        if len(row) > 2 and all(_cell(c) == "" for c in row[2:]):
+            # a stage that did not run: its note spans the row
+            body.append(
+                f"<tr><td>{html.escape(_cell(row[0]))}</td>"
+                f'<td class="note" colspan="{len(row) - 1}">{html.escape(_cell(row[1]))}</td></tr>'
+            )
+            continue
         cells = []
         for c in row:
             text = _cell(c)
             cls = ' class="sig"' if text.endswith(" *") else ""
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _unit_html(unit: Unit) -> str:
@@ -382,6 +396,13 @@ def _unit_html(unit: Unit) -> str:
         items = []
         for e in unit.edits:
             cls = e.stage if e.stage in STAGE_COLOURS else "other"
+            if e.stage == "model":  # a whole sentence: the side-by-side view shows the change
+                items.append(
+                    f'<li><span class="tag st-{cls}">model</span> sentence rewritten '
+                    f'<span class="muted">{html.escape(e.rule)}'
+                    f"{': ' + html.escape(e.reason) if e.reason else ''}</span></li>"
+                )
+                continue
             items.append(
                 f'<li><span class="tag st-{cls}">{html.escape(e.stage)}</span> '
                 f"<code>{html.escape(e.before)}</code> → <code>{html.escape(e.after)}</code> "
@@ -389,15 +410,13 @@ def _unit_html(unit: Unit) -> str:
                 f"{': ' + html.escape(e.reason) if e.reason else ''}</span></li>"
             )
         parts.append(f'<ul class="edits">{"".join(items)}</ul>')
-    if unit.decisions:
+    # A rewrite identical to its input is no decision worth showing.
+    shown = [d for d in unit.decisions if d.rewrite != d.original]
+    if shown:
         items = []
-        for d in unit.decisions:
+        for d in shown:
             verdict = "accepted" if d.accepted else "rejected"
-            proposal = (
-                f" — proposed: <code>{html.escape(d.rewrite)}</code>"
-                if not d.accepted and d.rewrite != d.original
-                else ""
-            )
+            proposal = "" if d.accepted else f" — proposed: <code>{html.escape(d.rewrite)}</code>"
             items.append(
                 f'<li class="{verdict}">guard {verdict}: {html.escape(d.reason)}{proposal}</li>'
             )
@@ -412,7 +431,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 h3{font-size:14px;margin:0 0 6px}.muted{color:#6c757d}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:8px 0}
 th,td{border:1px solid #dee2e6;padding:3px 7px;text-align:right}th{background:#f1f3f5}
-td:first-child,th:first-child{text-align:left}td.sig{font-weight:600}
+td:first-child,th:first-child{text-align:left}td.sig{font-weight:600}td.note{text-align:left;color:#6c757d}
+.scroll{overflow-x:auto}table{font-size:12.5px}.notes{font-size:12px}.notes p{margin:3px 0}
 figure{margin:8px 0}figcaption{color:#6c757d;font-size:12px}
 .unit{border:1px solid #dee2e6;border-radius:6px;padding:10px 12px;margin:10px 0}
 .sbs{display:grid;grid-template-columns:1fr 1fr;gap:12px}.lbl{font-size:11px;color:#6c757d;text-transform:uppercase}
@@ -452,9 +472,14 @@ def render_html(
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>{summary}",
     ]
-    parts += [f'<p class="muted">{html.escape(n)}</p>' for n in notes]
     if table is not None:
         parts.append("<h2>Scores</h2>" + _html_table(*table))
+    if notes:
+        parts.append(
+            '<div class="notes muted">'
+            + "".join(f"<p>{html.escape(n)}</p>" for n in notes)
+            + "</div>"
+        )
     if charts:
         parts.append("<h2>Per-segment change (sentence chrF2++)</h2>" + "".join(charts))
     parts.append(f'<h2>Segments</h2><p class="legend">Edits by stage: {legend}</p>')
@@ -475,7 +500,11 @@ def _sections(units: Sequence[Unit], per_section: int) -> list[tuple[str, list[U
     worst = sorted((u for u in scored if u.delta and u.delta < 0), key=lambda u: u.delta or 0)
     rest = [u for u in changed if u.delta is None or u.delta == 0]
     rest.sort(key=lambda u: -len(u.edits))
-    rejected = [u for u in units if not u.changed and any(not d.accepted for d in u.decisions)]
+    rejected = [
+        u
+        for u in units
+        if not u.changed and any(not d.accepted and d.rewrite != d.original for d in u.decisions)
+    ]
     return [
         ("Best changes", best[:per_section]),
         ("Worst changes", worst[:per_section]),
@@ -519,14 +548,12 @@ def eval_html(run: Any, per_section: int = 30) -> str:
                     badges=badges,
                 )
             )
-    missing = [f"stage {s.name}: {s.note}" for s in report.stages if not s.available]
     summary = (
         f'<p class="muted">{html.escape(report.testset)} · {report.rows} rows · segments shown '
         f"for the last stage that ran ({html.escape(last.name if last else 'none')}).</p>"
     )
     samples, seed = _test_params(report.signatures, report.test)
     notes = [
-        *missing,
         test_explanation(report.test, samples, seed, '"none"').replace("\n", " "),
         *(f"{m}: {sig}" for m, sig in report.signatures.items()),
     ]

@@ -38,7 +38,7 @@ _CLOSERS = "\"'”’»)\\]}」』）】"
 # and full-width CJK ones (need nothing after), each with trailing closers.
 _TERMINATOR = re.compile(rf"(?P<cjk>[。！？；]+)[{_CLOSERS}]*|(?P<ascii>[.!?…]+)[{_CLOSERS}]*")
 # What follows an ASCII terminator: whitespace, up to 3 openers, a character.
-_AFTER = re.compile(r"\s+[\"'“‘(\[«]{0,3}(\S)")
+_AFTER = re.compile(r"\s+[\"'“‘(\[«\-—]{0,3}(\S)")
 # A line that starts a list item starts a sentence of its own.
 _LIST_ITEM = re.compile(
     r"(?m)^[ \t]*(?:[-*•·▪‣◦]|\d{1,3}[.)、]|[(（]\d{1,3}[)）]|[a-zA-Z][.)]|[①-⑳])[ \t]"
@@ -135,7 +135,8 @@ _BOILERPLATE_PHRASE = re.compile(
     r"please contact (?:the )?(?:webmaster|administrator|site admin)|all rights reserved|"
     r"^(?:copyright|©|\(c\)\s*\d{4})|版权所有|icp\s*[备证]|reproduc(?:tion|ed) (?:is )?"
     r"(?:prohibited|without permission)|without (?:written )?permission,? (?:no|do not|don't)|"
-    r"powered by \w|如果有什么要求|请联系站长",
+    r"powered by \w|如果有什么要求|请联系站长|^please (?:log ?in|sign in|register)\b|"
+    r"to (?:post|leave|write) a comment",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(
@@ -179,8 +180,10 @@ def classify_line(line: str, *, single_line_paragraph: bool = False) -> Label:
     if _METADATA.match(line):
         return "metadata"
     words = line.split()
-    if len(words) <= 6 and (
-        _NAVIGATION.match(line) or _CJK_PARENTHETICAL.search(line) or _PAGINATION.match(line)
+    if _PAGINATION.match(line) and not line.isdigit():
+        return "boilerplate"
+    if (len(words) <= 8 and _NAVIGATION.match(line)) or (
+        len(words) <= 6 and _CJK_PARENTHETICAL.search(line)
     ):
         return "boilerplate"
     if _is_menu(line):

@@ -151,7 +151,7 @@ class _Progress:
         rate = done / max(now - self._started, 1e-9)
         sys.stderr.write(
             f"\rrepairing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-            f"({rate:.0f} rows/s)"
+            f"({rate:.0f} rows/s)" + (" - scoring with sacrebleu..." if done >= total else "")
         )
         sys.stderr.flush()
         self._drawn = True

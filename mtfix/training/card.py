@@ -1,0 +1,145 @@
+"""The model card (``README.md``) written beside a trained model.
+
+It is rebuilt from ``trainer_state.json`` at every checkpoint; measured figures
+(:mod:`mtfix.training.measure`) go into a block between two markers that a
+rebuild keeps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+MEASURED_BEGIN = "<!-- measured:begin -->"
+MEASURED_END = "<!-- measured:end -->"
+
+#: Provenance and licence of the shared data files (from ../shared/data/README.md).
+PROVENANCE: dict[str, str] = {
+    "mlqe-pe": "MLQE-PE (sheffieldnlp/mlqe-pe), real post-edits of MT English; CC0-1.0",
+    "wmt-xen-systems": "WMT22/WMT23 X→en system outputs with human references "
+    "(wmt-conference/wmt22-news-systems, wmt23-news-systems); research and evaluation use, "
+    "cite the WMT22/WMT23 findings papers",
+    "english-news-wmt": "WMT22/23 English references and sources; research and evaluation use",
+    "gensim-lee-news": "ABC news articles from gensim's test data",
+    "gensim-enwiki": "Wikipedia pages from gensim's test data; CC BY-SA",
+    "linux-doc": "Linux kernel documentation, Debian linux-doc-6.1; GPL-2.0",
+    "python-doc": "Python 3.11 documentation, Debian python3.11-doc; PSF licence",
+    "debian-handbook": "The Debian Administrator's Handbook; GPL-2+ / CC-BY-SA-3.0",
+    "wordnet-examples": "WordNet example sentences; WordNet licence",
+}
+
+
+def provenance(path: str) -> str:
+    name = Path(path).name
+    for key, text in PROVENANCE.items():
+        if name.startswith(key):
+            return text
+    return "user-supplied file"
+
+
+def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
+    """Write ``out_dir/README.md`` from a trainer state record, keeping measured figures."""
+    path = out_dir / "README.md"
+    measured = ""
+    if path.is_file():
+        old = path.read_text("utf-8")
+        if MEASURED_BEGIN in old and MEASURED_END in old:
+            measured = old[old.index(MEASURED_BEGIN) : old.index(MEASURED_END) + len(MEASURED_END)]
+    args = state.get("args", {})
+    shape = args.get("shape", {})
+    lines = [
+        "# mtfix rewrite model",
+        "",
+        "A small BART-style seq2seq model trained from scratch with `mtfix train` on the CPU. Its job:",
+        "the errors of poor (word-by-word) machine translation that can be fixed from the English",
+        "alone — duplicated words, misplaced auxiliaries, article and preposition slips, agreement,",
+        "tense and number errors, literal calques. It is meant to run behind mtfix's guard",
+        "(`mtfix/rewrite/guard.py`), which keeps a rewrite only when it is small, keeps every",
+        "protected span and scores better than copying the input.",
+        "",
+        "## Model",
+        f"- architecture: BART (post-norm, learned positions), d_model {shape.get('d_model')}, "
+        f"{shape.get('layers')}+{shape.get('layers')} layers, {shape.get('heads')} heads, "
+        f"ffn {shape.get('ffn')}, {state.get('parameters', 0) / 1e6:.1f}M parameters "
+        "(tied embeddings)",
+        f"- tokenizer: sentencepiece unigram, vocabulary {shape.get('vocab_size')} "
+        "(`spiece.model`, `tokenizer.json`)",
+        f"- inputs up to {args.get('max_tokens')} tokens; mtfix splits longer sentences at clause "
+        "boundaries before the model sees them (never truncates)",
+        "- weights: `model.safetensors` (no pickle)",
+        "",
+        "## Training",
+        f"- steps: {state.get('step')}, epochs started: {int(state.get('epoch', 0)) + 1}, "
+        f"training time: {float(state.get('train_seconds', 0)) / 60:.1f} min on 2 CPU cores "
+        f"({'finished' if state.get('finished') else 'checkpoint'})",
+        f"- seed {state.get('seed')}, learning rate {args.get('lr')} (warm-up "
+        f"{args.get('warmup')} steps, then inverse square root), batches of ~"
+        f"{args.get('batch_tokens')} tokens, AdamW",
+        f"- training pairs: {state.get('data', {}).get('used')} used of "
+        f"{state.get('data', {}).get('total')}",
+        "",
+        "| source | kind | what was taken | provenance, licence |",
+        "|---|---|---|---|",
+    ]
+    for source in state.get("data", {}).get("sources", []):
+        path_text = _shared_path(str(source["path"]))
+        if source["kind"] == "pairs":
+            what = (
+                f"{source['pairs']} pairs (columns {source['columns']}, "
+                f"chrF ≥ {source['min_chrf']}; {source['changed']} with a correction)"
+            )
+        else:
+            what = f"{source['noisy']} noisy → clean, {source['identity']} identity pairs"
+        lines.append(f"| `{path_text}` | {source['kind']} | {what} | {provenance(path_text)} |")
+    lines += [
+        "",
+        "Synthetic noise: `mtfix/training/noise.py` (types and weights in the model's training",
+        "record, `trainer_state.json` when training; see `mtfix train --help`). A fixed share of",
+        f"corpus sentences ({args.get('mix', {}).get('holdout_percent')}%, chosen by a hash of",
+        "the text) is never trained on and serves for evaluation.",
+        "Nothing from `../shared/data/dev/` is trained on.",
+        "",
+        "## Dev scores while training (held-out corpus sentences, greedy, no guard)",
+        "| step | dev loss | chrF | input chrF | noisy fixed exactly | clean kept |",
+        "|---|---|---|---|---|---|",
+    ]
+    for h in state.get("history", [])[-12:]:
+        lines.append(
+            f"| {h['step']} | {h['dev_loss']:.3f} | {h['dev_chrf']:.2f} | "
+            f"{h['dev_input_chrf']:.2f} | {h['dev_fixed']:.1%} | {h['dev_clean_kept']:.1%} |"
+        )
+    lines += ["", "## Measured", ""]
+    lines.append(measured or f"{MEASURED_BEGIN}\n(not measured yet: run "
+                 f"`python benchmarks/eval_model.py MODEL_DIR`)\n{MEASURED_END}")  # fmt: skip
+    lines += [
+        "",
+        "## Rebuild",
+        "`make model` (the exact `mtfix train` command is in the Makefile).",
+        "",
+    ]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines), "utf-8")
+    tmp.replace(path)
+    return path
+
+
+def update_measured(out_dir: Path, markdown: str) -> Path:
+    """Replace the measured block of ``out_dir/README.md`` with ``markdown``."""
+    path = out_dir / "README.md"
+    text = path.read_text("utf-8") if path.is_file() else "# mtfix rewrite model\n\n## Measured\n\n"
+    block = f"{MEASURED_BEGIN}\n{markdown.strip()}\n{MEASURED_END}"
+    if MEASURED_BEGIN in text and MEASURED_END in text:
+        start, end = text.index(MEASURED_BEGIN), text.index(MEASURED_END) + len(MEASURED_END)
+        text = text[:start] + block + text[end:]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _shared_path(path: str) -> str:
+    """``/…/shared/data/x`` → ``../shared/data/x`` (how the project names shared data)."""
+    marker = "/shared/data/"
+    return "../shared/data/" + path.split(marker, 1)[1] if marker in path else path

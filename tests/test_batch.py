@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mtfix import RepairConfig
+from mtfix.batch import MANIFEST, TMP_PREFIX, BatchOptions, run_batch
+from mtfix.cli import app
+
+from .conftest import ROOT
+
+runner = CliRunner()
+GLOSSARY_ONLY = RepairConfig(use_model=False)
+
+
+def make_tree(root: Path) -> Path:
+    src = root / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text("Share micro letter posts in the circle of friends.\n", "utf-8")
+    (src / "sub" / "b.txt").write_bytes(b"Micro letter grew.\r\nNo final newline")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (src / "notes.md").write_text("micro letter\n", "utf-8")
+    return src
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def test_mirrors_tree_and_reports_bad_files(tmp_path: Path) -> None:
+    src, out = make_tree(tmp_path), tmp_path / "out"
+    summary = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    assert (summary.done, summary.failed) == (3, 1)
+    got = outputs(out)
+    assert got["a.txt"] == b"Share WeChat posts in the Moments.\n"
+    assert got["sub/b.txt"] == b"WeChat grew.\r\nNo final newline"
+    assert got["empty.txt"] == b""
+    assert "binary.txt" not in got and "notes.md" not in got  # failed / not included
+    errors = [json.loads(x) for x in (out / ".mtfix-errors.jsonl").read_text().splitlines()]
+    assert errors[0]["path"].endswith("binary.txt") and "binary" in errors[0]["message"]
+    assert not list(out.rglob(f"{TMP_PREFIX}*"))
+
+
+def test_rerun_skips_up_to_date_and_redoes_changed(tmp_path: Path) -> None:
+    src, out = make_tree(tmp_path), tmp_path / "out"
+    run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    again = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    assert (again.done, again.skipped) == (0, 3)
+    (src / "a.txt").write_text("micro letter again\n", "utf-8")
+    third = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    assert (third.done, third.skipped) == (1, 2)
+    assert (out / "a.txt").read_text("utf-8") == "WeChat again\n"
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("grew\tgrows\n", "utf-8")
+    changed = RepairConfig(use_model=False, glossaries=(str(glossary),))
+    fourth = run_batch(src, out, changed, BatchOptions())
+    assert fourth.done == 3  # new settings: everything is redone
+    assert (out / "sub" / "b.txt").read_bytes().startswith(b"WeChat grows.")
+
+
+def test_parallel_equals_sequential_and_globs(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    for i in range(12):
+        (src / f"many{i}.txt").write_text(f"Line {i} about the electricity supplier.\n", "utf-8")
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_batch(src, one, GLOSSARY_ONLY, BatchOptions(include=("*.txt", "*.md"), jobs=1))
+    run_batch(src, two, GLOSSARY_ONLY, BatchOptions(include=("*.txt", "*.md"), jobs=2))
+    assert outputs(one) == outputs(two) and "notes.md" in outputs(one)
+    three = tmp_path / "three"
+    run_batch(src, three, GLOSSARY_ONLY, BatchOptions(exclude=("many*",)))
+    assert not any(name.startswith("many") for name in outputs(three))
+
+
+def test_jsonl_format_per_file(tmp_path: Path) -> None:
+    src, out = make_tree(tmp_path), tmp_path / "out"
+    run_batch(src, out, GLOSSARY_ONLY, BatchOptions(fmt="jsonl"))
+    records = [json.loads(x) for x in (out / "a.txt.jsonl").read_text().splitlines()]
+    assert records[0]["output"] == "Share WeChat posts in the Moments."
+
+
+def test_in_place_needs_a_backup_and_keeps_it(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    result = runner.invoke(app, ["batch", str(src), "--in-place", "--no-model"])
+    assert result.exit_code == 2 and "--backup-suffix" in result.stderr
+    original = (src / "a.txt").read_bytes()
+    summary = run_batch(src, None, GLOSSARY_ONLY, BatchOptions(in_place=True, backup_suffix=".orig"))
+    assert summary.done == 3
+    assert (src / "a.txt.orig").read_bytes() == original
+    assert (src / "a.txt").read_text("utf-8") == "Share WeChat posts in the Moments.\n"
+    again = run_batch(src, None, GLOSSARY_ONLY, BatchOptions(in_place=True, backup_suffix=".orig"))
+    assert again.done == 0 and again.skipped == 3  # not repaired twice, backups not taken as input
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    for args, message in [
+        ([str(src), "-o", str(src)], "output folder is the input folder"),
+        ([str(tmp_path / "nope"), "-o", str(tmp_path / "o")], "no such folder"),
+        ([str(src)], "give an output folder"),
+    ]:
+        result = runner.invoke(app, ["batch", *args, "--no-model"])
+        assert result.exit_code != 0 and "Traceback" not in result.stderr
+        assert message in result.stderr
+
+
+def test_output_inside_input_is_not_read_back(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    out = src / "fixed"
+    run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    second = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    assert second.done == 0 and not (out / "fixed").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read files without permission")
+def test_unreadable_file_is_reported(tmp_path: Path) -> None:
+    src, out = make_tree(tmp_path), tmp_path / "out"
+    locked = src / "locked.txt"
+    locked.write_text("micro letter\n")
+    locked.chmod(0)
+    summary = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    assert any("locked.txt" in f.message for f in summary.failures)
+
+
+def test_latin1_file_is_repaired(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "l1.txt").write_bytes("Café owners love the micro letter app.\n".encode("latin-1"))
+    summary = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    assert summary.done == 1, summary.failures
+    assert b"WeChat" in (out / "l1.txt").read_bytes()
+
+
+def test_large_file_is_streamed_and_equals_whole_file_repair(tmp_path: Path) -> None:
+    import mtfix.batch as batch
+
+    paragraph = "The micro letter shop grew. Circle of friends posts sold goods.\r\n\r\n"
+    text = paragraph * 4000 + "Final line without newline about the electricity supplier"
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "big.txt").write_bytes(text.encode("utf-8"))
+    old = batch.STREAM_ABOVE, batch.CHUNK
+    batch.STREAM_ABOVE, batch.CHUNK = 1000, 4096  # force the streaming path on a small file
+    try:
+        run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    finally:
+        batch.STREAM_ABOVE, batch.CHUNK = old
+    from mtfix import Repairer
+
+    expected = Repairer(GLOSSARY_ONLY).repair(text).text
+    assert (out / "big.txt").read_bytes() == expected.encode("utf-8")
+
+
+SLOW_RUN = """
+import sys, time
+from mtfix.rewrite import register_backend
+
+class Slow:
+    name = "slow"
+    def rewrite(self, sentences):
+        time.sleep(0.2)
+        return list(sentences)
+
+register_backend("slow", lambda model_dir, **_: Slow())
+from mtfix.cli import main
+sys.argv = ["mtfix", "batch", sys.argv[1], "-o", sys.argv[2], "--backend", "slow",
+            "--model", ".", "-j", "1", "-q"]
+main()
+"""
+
+
+def test_killed_run_resumes_to_the_same_result(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(20):
+        (src / f"f{i:02}.txt").write_text(f"File {i}: the micro letter shop.\n", "utf-8")
+    script = tmp_path / "slow.py"
+    script.write_text(SLOW_RUN)
+    reference, killed = tmp_path / "reference", tmp_path / "killed"
+    subprocess.run([sys.executable, str(script), str(src), str(reference)], check=True, cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, str(script), str(src), str(killed)], cwd=ROOT)
+    manifest = killed / MANIFEST
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if manifest.is_file() and len(manifest.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    finished = len(manifest.read_text().splitlines())
+    assert 3 <= finished < 20, "the run should have been killed midway"
+    subprocess.run([sys.executable, str(script), str(src), str(killed)], check=True, cwd=ROOT)
+    assert outputs(killed) == outputs(reference)
+    assert not list(killed.rglob(f"{TMP_PREFIX}*"))
+
+
+def test_dangling_links_and_link_loops(tmp_path: Path) -> None:
+    src, out = make_tree(tmp_path), tmp_path / "out"
+    (src / "gone.txt").symlink_to(src / "vanished.txt")  # like a file deleted mid-run
+    (src / "sub" / "loop").symlink_to(src, target_is_directory=True)
+    summary = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    assert summary.done == 3
+    (failure,) = [f for f in summary.failures if "gone.txt" in f.message]
+    assert "No such file" in failure.message
