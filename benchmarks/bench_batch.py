@@ -10,7 +10,6 @@ Set MTFIX_BENCH_LARGE_MB (default 100) for the large file's size.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -74,7 +73,6 @@ def main() -> None:
         seconds = time.perf_counter() - started
         print(f"{size_mb} MB file: peak memory {int(out) / 1024:.0f} MB, "
               f"{size_mb / seconds:.1f} MB/s")
-        del resource  # imported for the child's code only
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .config import RepairConfig
 from .errors import InputError, UsageError
@@ -74,10 +75,10 @@ class EvalRun:
 def read_testset(
     path: str | Path, *, limit: int | None = None, encoding: str | None = None
 ) -> list[TestRow]:
-    """Rows of a source/MT/reference TSV; :class:`InputError` names the file and line of a bad row."""
+    """Rows of a source/MT/reference TSV; an :class:`InputError` names a bad row's file:line."""
     from .textio import read_text
 
-    rows = []
+    rows: list[TestRow] = []
     for number, line in enumerate(split_lines(read_text(path, encoding).text), 1):
         if limit is not None and len(rows) >= limit:
             break
@@ -107,7 +108,7 @@ def parse_stages(spec: str | Sequence[str]) -> tuple[str, ...]:
 
 def stage_config(config: RepairConfig, stage: str) -> RepairConfig:
     """``config`` with only the parts of the pipeline that ``stage`` runs switched on."""
-    flags = {
+    flags: dict[str, Any] = {
         "unicode": dict(unicode_fix=True, use_glossary=False, use_model=False),
         "glossary": dict(unicode_fix=False, use_glossary=True, use_model=False),
         "model": dict(unicode_fix=False, use_glossary=False, use_model=True),
@@ -173,9 +174,13 @@ def evaluate(
     for name in runnable:
         cfg = stage_config(config, name)
         if name in MODEL_STAGES:
-            repairer = Repairer(cfg, glossary=glossary if cfg.use_glossary else None, backend=backend)
+            repairer = Repairer(
+                cfg, glossary=glossary if cfg.use_glossary else None, backend=backend
+            )
         else:
-            repairer = Repairer(replace(cfg, use_model=False), glossary=glossary if cfg.use_glossary else None)
+            repairer = Repairer(
+                replace(cfg, use_model=False), glossary=glossary if cfg.use_glossary else None
+            )
         started = time.perf_counter()
         results = []
         for row in rows:

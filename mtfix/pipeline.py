@@ -109,7 +109,8 @@ class Repairer:
         if fixed:  # glossary context terms are looked up in the repaired document
             context = "".join(current.get(i, s.text) for i, s in enumerate(segments))
         clean = [i for i in targets if i not in fixed]
-        found = self.matcher.find(text, context=context)
+        # An empty glossary finds nothing: skip tokenising the whole text for it.
+        found = self.matcher.find(text, context=context) if len(self.glossary) else []
         for i, matches in _by_segment(found, segments, clean).items():
             seg = segments[i]
             edits.extend(_glossary_edit(m) for m in matches)
@@ -119,7 +120,7 @@ class Repairer:
             if i not in targets:
                 edits.extend(unicode_edits)
                 continue
-            matches = self.matcher.find(current[i], context=context)
+            matches = self.matcher.find(current[i], context=context) if len(self.glossary) else []
             edits.extend(_merge_fixed(segments[i], unicode_edits, current[i], matches))
             if matches:
                 current[i] = _apply_at(current[i], 0, matches)

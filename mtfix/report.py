@@ -337,7 +337,8 @@ def delta_chart(deltas: Sequence[float], label: str, width: int = 960, height: i
         f'<text x="{pad - 4}" y="16" text-anchor="end" font-size="11">{top:+.1f}</text>'
         f'<text x="{pad - 4}" y="{zero + 4:.2f}" text-anchor="end" font-size="11">0</text>'
         + (
-            f'<text x="{pad - 4}" y="{height - 20}" text-anchor="end" font-size="11">{bottom:+.1f}</text>'
+            f'<text x="{pad - 4}" y="{height - 20}" text-anchor="end" font-size="11">'
+            f"{bottom:+.1f}</text>"
             if bottom < 0
             else ""
         )
@@ -386,8 +387,10 @@ def _unit_html(unit: Unit) -> str:
         parts.append(f'<p class="src"><b>source</b> {html.escape(unit.source)}</p>')
     parts.append(
         '<div class="sbs">'
-        f'<div><div class="lbl">before</div><p class="txt">{_marked(unit.original, left, "del")}</p></div>'
-        f'<div><div class="lbl">after</div><p class="txt">{_marked(unit.output, right, "ins")}</p></div>'
+        f'<div><div class="lbl">before</div><p class="txt">{_marked(unit.original, left, "del")}'
+        "</p></div>"
+        f'<div><div class="lbl">after</div><p class="txt">{_marked(unit.output, right, "ins")}'
+        "</p></div>"
         "</div>"
     )
     if unit.reference is not None:
@@ -426,16 +429,21 @@ def _unit_html(unit: Unit) -> str:
 
 
 _CSS = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#212529;margin:24px auto;max-width:1120px;padding:0 16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dee2e6}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+color:#212529;margin:24px auto;max-width:1120px;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dee2e6}
 h3{font-size:14px;margin:0 0 6px}.muted{color:#6c757d}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:8px 0}
 th,td{border:1px solid #dee2e6;padding:3px 7px;text-align:right}th{background:#f1f3f5}
-td:first-child,th:first-child{text-align:left}td.sig{font-weight:600}td.note{text-align:left;color:#6c757d}
+td:first-child,th:first-child{text-align:left}
+td.sig{font-weight:600}td{white-space:nowrap}
+td.note{text-align:left;color:#6c757d}
 .scroll{overflow-x:auto}table{font-size:12.5px}.notes{font-size:12px}.notes p{margin:3px 0}
 figure{margin:8px 0}figcaption{color:#6c757d;font-size:12px}
 .unit{border:1px solid #dee2e6;border-radius:6px;padding:10px 12px;margin:10px 0}
-.sbs{display:grid;grid-template-columns:1fr 1fr;gap:12px}.lbl{font-size:11px;color:#6c757d;text-transform:uppercase}
+.sbs{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+.lbl{font-size:11px;color:#6c757d;text-transform:uppercase}
 .txt{white-space:pre-wrap;margin:2px 0;word-break:break-word}
 .src,.ref{margin:6px 0;color:#495057}
 del,ins{text-decoration:none;border-radius:3px;padding:0 1px}
@@ -445,11 +453,18 @@ del.st-glossary,ins.st-glossary{background:#e7f0ff;color:#1f6feb}
 del.st-model,ins.st-model{background:#fff0e6;color:#d9480f}
 del.st-other,ins.st-other{background:#f1f3f5;color:#495057}
 .tag{font-size:11px;border-radius:3px;padding:0 4px;color:#fff}
-.tag.st-unicode{background:#8e44ad}.tag.st-glossary{background:#1f6feb}.tag.st-model{background:#d9480f}.tag.st-other{background:#6c757d}
+.tag.st-unicode{background:#8e44ad}
+.tag.st-glossary{background:#1f6feb}
+.tag.st-model{background:#d9480f}
+.tag.st-other{background:#6c757d}
 .delta{font-size:12px;border-radius:10px;padding:1px 8px;margin-left:6px}
-.delta.up{background:#d3f9d8;color:#2b8a3e}.delta.down{background:#ffe3e3;color:#c92a2a}.delta.flat{background:#f1f3f5}
+.delta.up{background:#d3f9d8;color:#2b8a3e}
+.delta.down{background:#ffe3e3;color:#c92a2a}
+.delta.flat{background:#f1f3f5}
 .badge{font-size:11px;color:#495057;margin-left:6px}
-ul.edits,ul.decisions{margin:6px 0;padding-left:18px}li.rejected{color:#868e96}li.accepted{color:#2b8a3e}
+ul.edits,ul.decisions{margin:6px 0;padding-left:18px}
+li.rejected{color:#868e96}
+li.accepted{color:#2b8a3e}
 .legend span{margin-right:12px}
 """
 
@@ -467,7 +482,7 @@ def render_html(
         f'<span><ins class="st-{s}">{s}</ins></span>' for s in ("unicode", "glossary", "model")
     )
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>{summary}",
@@ -562,9 +577,7 @@ def eval_html(run: Any, per_section: int = 30) -> str:
     )
 
 
-def repair_units(
-    result: RepairResult, references: Sequence[str] | None = None
-) -> list[Unit]:
+def repair_units(result: RepairResult, references: Sequence[str] | None = None) -> list[Unit]:
     """One :class:`Unit` per input line (blank lines left out), with its edits and decisions.
 
     ``references``, line-aligned with the input, give each line a chrF++ delta.
@@ -588,9 +601,7 @@ def repair_units(
         if not line.strip() and not out.strip():
             continue
         lo, hi = starts[k], starts[k] + len(line)
-        edits = [
-            replace_offsets(e, -lo) for e in result.edits if lo <= e.start and e.end <= hi
-        ]
+        edits = [replace_offsets(e, -lo) for e in result.edits if lo <= e.start and e.end <= hi]
         segs = {i for i, s in enumerate(result.segments) if lo <= s.start and s.end <= hi}
         decisions = [d for d in result.decisions if d.segment in segs]
         delta = None
@@ -601,7 +612,16 @@ def repair_units(
             chrf = make_metric("chrf")
             delta = chrf.sentence_score(out, [ref]).score - chrf.sentence_score(line, [ref]).score
         units.append(
-            Unit(f"line {k + 1}", line.rstrip("\r"), out.rstrip("\r"), edits, decisions, ref, None, delta)
+            Unit(
+                f"line {k + 1}",
+                line.rstrip("\r"),
+                out.rstrip("\r"),
+                edits,
+                decisions,
+                ref,
+                None,
+                delta,
+            )
         )
     return units
 

@@ -99,11 +99,15 @@ class Scorer:
         self.refs = _as_reference_lists(references, size)
         self.size = size
         self.metrics = parse_metrics(metrics)
-        opts = {"tokenize": tokenize, "lowercase": lowercase}
-        self._corpus = {m: self._memoize(make_metric(m, **opts)) for m in self.metrics}
+        self._corpus = {
+            m: self._memoize(make_metric(m, tokenize=tokenize, lowercase=lowercase))
+            for m in self.metrics
+        }
         # Sentence BLEU differs only in how stats become a score (effective order).
         self._sentence = {
-            m: self._memoize(make_metric(m, sentence=True, **opts)) if m == "bleu" else metric
+            m: self._memoize(make_metric(m, tokenize=tokenize, lowercase=lowercase, sentence=True))
+            if m == "bleu"
+            else metric
             for m, metric in self._corpus.items()
         }
 
@@ -124,7 +128,9 @@ class Scorer:
                 return original(hypotheses, references)
             missing = [i for i, h in enumerate(hypotheses) if (i, h) not in cache]
             if missing:
-                stats = original([hypotheses[i] for i in missing], [[r[i] for i in missing] for r in refs])
+                stats = original(
+                    [hypotheses[i] for i in missing], [[r[i] for i in missing] for r in refs]
+                )
                 cache.update(((i, hypotheses[i]), s) for i, s in zip(missing, stats))
             return [cache[(i, h)] for i, h in enumerate(hypotheses)]
 
@@ -188,7 +194,9 @@ class Scorer:
             raise UsageError(f"unknown test {test!r}; choose bs or ar")
         if len(systems) < 2:
             raise UsageError("a paired test needs a baseline and at least one system")
-        named = [(name, self._check(hyps, name)) for name, hyps in systems]
+        named: list[tuple[str, Sequence[str]]] = [
+            (name, self._check(hyps, name)) for name, hyps in systems
+        ]
         metrics = {DISPLAY[m]: self._corpus[m] for m in self.metrics}
         paired = PairedTest(
             named,
@@ -203,20 +211,33 @@ class Scorer:
         for k, (name, _) in enumerate(named):
             row = []
             for metric in metrics:
-                result, base = table[metric][k], table[metric][0]
+                result: Any = table[metric][k]
+                base: Any = table[metric][0]
                 row.append(
                     PairedScore(
                         system=name,
                         metric=metric,
                         score=float(result.score),
                         baseline=float(base.score),
-                        p_value=None if k == 0 else _float(result.p_value),
+                        p_value=None if k == 0 else _p_value(result, named[k][1], named[0][1]),
                         mean=_float(result.mean),
                         ci=_float(result.ci),
                     )
                 )
             rows.append(row)
         return rows, {m: str(sig) for m, sig in signatures.items()}
+
+
+def _p_value(result: Any, hyps: Sequence[str], baseline: Sequence[str]) -> float | None:
+    """sacrebleu's p-value, except for an output identical to the baseline.
+
+    With nothing different, every resampled difference is 0 and sacrebleu's
+    count of "differences at least as large" comes out 0, giving p = 1/(n+1),
+    which would call two identical outputs significantly different.
+    """
+    if list(hyps) == list(baseline):
+        return 1.0
+    return _float(result.p_value)
 
 
 def _float(value: Any) -> float | None:
@@ -253,7 +274,7 @@ def compare(
     test: str = "bs",
     samples: int = 0,
 ) -> tuple[list[PairedScore], dict[str, str]]:
-    """``hypotheses`` against ``baseline`` with sacrebleu's paired test; see :meth:`Scorer.compare`."""
+    """``hypotheses`` against ``baseline`` by sacrebleu's paired test (:meth:`Scorer.compare`)."""
     scorer = Scorer(
         references, len(hypotheses), metrics=metrics, tokenize=tokenize, lowercase=lowercase
     )
@@ -284,7 +305,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def parse_column_spec(spec: str) -> tuple[str, int | None]:
-    """``"dev.tsv:3"`` -> ``("dev.tsv", 3)`` (1-based tab-separated column); ``"a.txt"`` -> ``("a.txt", None)``.
+    """``"dev.tsv:3"`` -> ``("dev.tsv", 3)``: column 3 (from 1) of a TSV; ``"a.txt"`` -> no column.
 
     A name that exists as a file is taken whole, so a file called ``x:2`` still works.
     """

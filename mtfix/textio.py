@@ -31,6 +31,7 @@ import re
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,31 +160,49 @@ def _detect(data: bytes, path: str, failure: int) -> Decoded:
     fail = f"cannot decode as utf-8 at byte {failure}"
     mixed = _decode_mixed(data)
     if mixed is not None:
-        text, name, lines = mixed
-        note = f"mixed encodings: {lines} line(s) were not UTF-8 and were decoded as {name}"
-        return _finish(text, f"utf-8+{name}", path, bom=False, detected=True, note=note)
-    name = _guess(data)
+        text, other, lines = mixed
+        note = f"mixed encodings: {lines} line(s) were not UTF-8 and were decoded as {other}"
+        return _finish(text, f"utf-8+{other}", path, bom=False, detected=True, note=note)
+    sample = _sample(data, failure)
+    name = _guess(data, sample)
     if name is None:
         raise InputError(path, f"{fail}, and its encoding could not be detected (pass --encoding)")
     text = data.decode(name)
-    problem = implausible(text[:_SAMPLE], name)
+    problem = implausible(sample.decode(name, errors="ignore"), name)
     if problem:
         raise InputError(path, f"{fail}; as {name} it {problem}: not confident (pass --encoding)")
     note = f"not UTF-8: decoded as {name} (detected; pass --encoding to override)"
     return _finish(text, name, path, bom=False, detected=True, note=note)
 
 
-def _guess(data: bytes) -> str | None:
-    """The candidate encoding that decodes ``data`` best, or ``None``."""
+def _sample(data: bytes, failure: int) -> bytes:
+    """At most :data:`_SAMPLE` bytes of ``data`` to detect on, starting near ``failure``.
+
+    The start moves back to a byte below 0x40 (space, digit, punctuation):
+    no legacy double-byte encoding uses those as a second byte, so the sample
+    starts on a character boundary; the evidence (non-UTF-8 bytes) is inside.
+    """
+    if len(data) <= _SAMPLE:
+        return data
+    start = max(0, failure - 64)
+    floor = max(0, start - 1024)
+    while start > floor and data[start] >= 0x40:
+        start -= 1
+    return data[start : start + _SAMPLE]
+
+
+def _guess(data: bytes, sample: bytes) -> str | None:
+    """The candidate encoding that decodes ``sample`` best and all of ``data``, or ``None``."""
     from charset_normalizer import from_bytes
 
-    sample = data if len(data) <= _SAMPLE else data[:_SAMPLE]
     best = from_bytes(sample, cp_isolation=list(CANDIDATES)).best()
     if best is None:
         return None
     name = codecs.lookup(best.encoding).name
+    if name == "ascii":
+        return None
     if name in ("gb18030", "big5"):
-        name = _chinese_choice(data, name)
+        name = _chinese_choice(sample, name)
     try:
         data.decode(name)  # the sample fitted; the whole file must too
     except UnicodeDecodeError:
@@ -271,8 +290,9 @@ def _decode_mixed(data: bytes) -> tuple[str, str, int] | None:
     if utf8_chars < 4 or not bad:
         return None
     rest = b"".join(lines[i] for i in bad)
-    name = _guess(rest)
-    if name is None or implausible(rest.decode(name)[:_SAMPLE], name):
+    sample = rest[:_SAMPLE]
+    name = _guess(rest, sample)
+    if name is None or implausible(sample.decode(name, errors="ignore"), name):
         return None
     bad_set = set(bad)
     text = "".join(
@@ -408,6 +428,122 @@ def read_text(path: str | Path, encoding: str | None = None) -> Decoded:
     return decode(data, name, encoding)
 
 
+@dataclass(frozen=True)
+class TextLines:
+    """A text input read lazily, line by line (see :func:`read_lines`)."""
+
+    path: str
+    encoding: str
+    bom: bool
+    detected: bool
+    note: str
+    lines: Iterator[str]
+    """The lines with their endings (``\\n``, ``\\r\\n``, ``\\r``), BOM removed."""
+
+
+_CHUNK = 1 << 20
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def read_lines(path: str | Path, encoding: str | None = None) -> TextLines:
+    """Like :func:`read_text`, but the text comes as a lazy iterator of lines.
+
+    A regular file in UTF-8 (or a BOM's encoding, or ``encoding``) is checked
+    in one streaming pass and then read again line by line, so memory does
+    not grow with the file. Anything else (standard input, a file that needs
+    detection) is read whole with :func:`read_text`. The same errors as
+    :func:`read_text` are raised before the first line is returned.
+    """
+    name = str(path)
+    p = Path(path)
+    if name == STDIN or not p.is_file():
+        return _whole(read_text(path, encoding))
+    try:
+        with p.open("rb") as handle:
+            head = handle.read(_CHUNK)
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    if not head:
+        raise InputError(name, "file is empty")
+    codec, bom = encoding, False
+    if codec is None:
+        for mark, bom_codec in _BOMS:
+            if head.startswith(mark):
+                codec, bom = bom_codec, True
+                break
+    if codec is None:
+        _refuse_binary(head, name)
+    checked = _check_stream(p, codec or "utf-8", name, forced=codec is not None)
+    if checked is None:  # not UTF-8: detection needs the whole text
+        return _whole(read_text(path, encoding))
+    canonical = codecs.lookup(codec or "utf-8").name
+    if canonical == "utf-8-sig":
+        canonical = "utf-8"
+    return TextLines(
+        name, canonical, bom or checked, False, "", _file_lines(p, codec or "utf-8-sig")
+    )
+
+
+def _check_stream(p: Path, codec: str, name: str, *, forced: bool) -> bool | None:
+    """Decode the whole file once, keeping nothing; ``True`` if it starts with a BOM.
+
+    ``None`` when it is not ``codec`` and detection may be tried; errors
+    otherwise (forced codec that fails, binary, whitespace only).
+    """
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        raise InputError(name, f"unknown encoding {codec!r}") from None
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    wide = _is_wide(codec)
+    offset = 0
+    text_seen = False
+    bom = False
+    with p.open("rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            final = not chunk
+            if not wide and b"\x00" in chunk:
+                raise InputError(name, "looks like a binary file (contains NUL bytes), not text")
+            try:
+                part = decoder.decode(chunk, final)
+            except UnicodeDecodeError as exc:
+                if not forced:
+                    return None
+                raise InputError(
+                    name,
+                    f"cannot decode as {codec} at byte {offset + exc.start} "
+                    "(pass --encoding to choose another)",
+                ) from None
+            if offset == 0 and part.startswith(_BOM):
+                bom, part = True, part[1:]
+            text_seen = text_seen or (bool(part) and not part.isspace())
+            offset += len(chunk)
+            if final:
+                break
+    if not text_seen:
+        raise InputError(name, "file contains only whitespace")
+    return bom
+
+
+def _file_lines(p: Path, codec: str) -> Iterator[str]:
+    with p.open("r", encoding=codec, newline="") as handle:
+        first = True
+        for line in handle:
+            if first and line.startswith(_BOM):
+                line = line[1:]
+            first = False
+            if line:
+                yield line
+
+
+def _whole(decoded: Decoded) -> TextLines:
+    lines = (m.group() for m in _LINE.finditer(decoded.text))
+    return TextLines(
+        decoded.path, decoded.encoding, decoded.bom, decoded.detected, decoded.note, lines
+    )
+
+
 def check_encoding(name: str) -> str:
     """``name`` if Python knows the codec, else a :class:`MtfixError` for the user."""
     try:
@@ -420,12 +556,18 @@ def check_encoding(name: str) -> str:
 def encode(text: str, decoded: Decoded | None = None, encoding: str | None = None) -> bytes:
     """Encode output as ``encoding`` (UTF-8 by default).
 
-    A UTF-8 byte-order mark on the input is written back when the output is
-    UTF-8 too (UTF-16/32 codecs write their own). Characters the output
+    A UTF-8 byte-order mark on a UTF-8 input is written back when the output
+    is UTF-8 too; UTF-16/32 output codecs write their own, and a UTF-16 input
+    becomes plain UTF-8 unless asked otherwise. Characters the output
     encoding cannot represent are an error naming the first of them.
     """
     name = encoding or "utf-8"
-    bom = decoded is not None and decoded.bom and codecs.lookup(name).name == "utf-8"
+    bom = (
+        decoded is not None
+        and decoded.bom
+        and decoded.encoding == "utf-8"
+        and codecs.lookup(name).name == "utf-8"
+    )
     try:
         return ((_BOM if bom else "") + text).encode(name)
     except LookupError:

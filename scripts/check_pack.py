@@ -165,13 +165,13 @@ def check(path: Path) -> tuple[list[str], int, int, int]:
             seen_key[k] = (lineno, v)
 
     # variants vs replacements: equality, containment, cycles
-    repl_keys = {}
-    repl_spans = {}
+    repl_keys: dict[str, tuple[int, str]] = {}
+    repl_spans: dict[str, tuple[int, str]] = {}
     for lineno, _variants, repl, _ctx in rows:
         repl_keys.setdefault(key(repl), (lineno, repl))
         for s in span_keys(repl):
             repl_spans.setdefault(s, (lineno, repl))
-    for lineno, variants, repl, _ctx in rows:
+    for lineno, variants, _repl, _ctx in rows:
         for v in variants:
             k = key(v)
             if k in repl_keys:
@@ -179,8 +179,11 @@ def check(path: Path) -> tuple[list[str], int, int, int]:
                 bad(lineno, f"variant {v!r} equals replacement {other!r} (line {other_line})")
             elif k in repl_spans:
                 other_line, other = repl_spans[k]
-                bad(lineno, f"variant {v!r} occurs inside replacement {other!r} "
-                            f"(line {other_line}); rewriting would not be idempotent")
+                bad(
+                    lineno,
+                    f"variant {v!r} occurs inside replacement {other!r} "
+                    f"(line {other_line}); rewriting would not be idempotent",
+                )
     return problems, len(rows), gated, exact
 
 
@@ -200,8 +203,10 @@ def main(argv: list[str]) -> int:
             print(p, file=sys.stderr)
         if problems:
             status = 1
-        print(f"{path}: {n} entries, {gated} context-gated, {exact} exact-case"
-              + (f", {len(problems)} problem(s)" if problems else ", OK"))
+        print(
+            f"{path}: {n} entries, {gated} context-gated, {exact} exact-case"
+            + (f", {len(problems)} problem(s)" if problems else ", OK")
+        )
     return status
 
 

@@ -85,13 +85,13 @@ def ngrams(tokens: list[str], max_n: int) -> set[str]:
 
 def mine(path: str, pair: str, max_n: int, focus: re.Pattern | None = None) -> dict:
     """Single pass over the gzip TSV; returns the raw statistics (see module doc)."""
-    absent = Counter()                      # n-gram -> MT rows having it, ref not
-    per_line: dict[str, Counter] = defaultdict(Counter)  # n-gram -> line -> rows
+    absent: Counter[str] = Counter()  # n-gram -> MT rows having it, ref not
+    per_line: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)  # n-gram -> line -> rows
     systems: dict[str, set[str]] = defaultdict(set)
     example: dict[str, tuple[str, str]] = {}
-    n_systems = Counter()                   # line -> number of MT rows
-    ref_count = Counter()                   # n-gram -> distinct zh-en refs
-    bg_count = Counter()                    # n-gram -> distinct refs, all pairs
+    n_systems: Counter[tuple[str, str]] = Counter()  # line -> number of MT rows
+    ref_count: Counter[str] = Counter()  # n-gram -> distinct zh-en refs
+    bg_count: Counter[str] = Counter()  # n-gram -> distinct refs, all pairs
     ref_cache: dict[tuple[str, str], set[str]] = {}
     bg_seen: set[tuple[str, str, str]] = set()
 
@@ -103,8 +103,9 @@ def mine(path: str, pair: str, max_n: int, focus: re.Pattern | None = None) -> d
         for needed in ("testset", "pair", "system", "line", "mt", "ref"):
             if needed not in col:
                 sys.exit(f"{path}: missing column {needed!r} in header {header}")
-        it, ip, isys, il, imt, iref = (col[c] for c in
-                                       ("testset", "pair", "system", "line", "mt", "ref"))
+        it, ip, isys, il, imt, iref = (
+            col[c] for c in ("testset", "pair", "system", "line", "mt", "ref")
+        )
         width = max(col.values())
         for row in reader:
             if len(row) <= width:
@@ -133,14 +134,19 @@ def mine(path: str, pair: str, max_n: int, focus: re.Pattern | None = None) -> d
                 if g not in example:
                     example[g] = (mt_text, ref_text)
     return {
-        "absent": absent, "per_line": per_line, "systems": systems,
-        "example": example, "n_systems": n_systems,
-        "ref_count": ref_count, "bg_count": bg_count,
+        "absent": absent,
+        "per_line": per_line,
+        "systems": systems,
+        "example": example,
+        "n_systems": n_systems,
+        "ref_count": ref_count,
+        "bg_count": bg_count,
     }
 
 
-def rank(stats: dict, *, min_count: int, min_systems: int, max_ref_ratio: float,
-         minority: float, by: str) -> list[dict]:
+def rank(
+    stats: dict, *, min_count: int, min_systems: int, max_ref_ratio: float, minority: float, by: str
+) -> list[dict]:
     """Filter, de-duplicate (sub-n-grams) and rank the candidates."""
     absent, per_line, n_systems = stats["absent"], stats["per_line"], stats["n_systems"]
     bg_count, systems = stats["bg_count"], stats["systems"]
@@ -152,8 +158,14 @@ def rank(stats: dict, *, min_count: int, min_systems: int, max_ref_ratio: float,
         key = minor if by == "minority" else count
         if key < min_count or bg_count[g] > key * max_ref_ratio:
             continue
-        cands[g] = {"ngram": g, "count": count, "minority": minor, "key": key,
-                    "systems": len(systems[g]), "lines": len(per_line[g])}
+        cands[g] = {
+            "ngram": g,
+            "count": count,
+            "minority": minor,
+            "key": key,
+            "systems": len(systems[g]),
+            "lines": len(per_line[g]),
+        }
 
     # Drop an n-gram if a longer candidate containing it carries ~all its
     # evidence.  Longest first; ``covered`` maps each sub-n-gram of a kept
@@ -180,49 +192,93 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Columns: ngram, count (MT rows with it, aligned ref without), "
-               "minority (same, restricted to lines where at most --minority of the "
-               "systems produced it), systems, lines, ref_count (distinct zh-en refs "
-               "containing it), bg_count (distinct refs of all pairs), example_mt, "
-               "example_ref.",
+        "minority (same, restricted to lines where at most --minority of the "
+        "systems produced it), systems, lines, ref_count (distinct zh-en refs "
+        "containing it), bg_count (distinct refs of all pairs), example_mt, "
+        "example_ref.",
     )
     ap.add_argument("path", help="wmt-xen-systems.tsv.gz")
     ap.add_argument("--top", type=int, default=100, help="rows to print (default 100)")
-    ap.add_argument("--min-count", type=int, default=3,
-                    help="minimum value of the ranking count (default 3)")
-    ap.add_argument("--min-systems", type=int, default=2,
-                    help="minimum number of distinct systems (default 2)")
-    ap.add_argument("--max-ref-ratio", type=float, default=0.1,
-                    help="drop n-grams found in more than RATIO*count distinct "
-                         "references (all pairs) - i.e. normal English (default 0.1)")
-    ap.add_argument("--minority", type=float, default=0.5,
-                    help="a line counts towards 'minority' when at most this share of "
-                         "its systems produced the n-gram (default 0.5)")
-    ap.add_argument("--rank", choices=("minority", "count"), default="minority",
-                    help="ranking key (default minority: idiosyncratic renderings, "
-                         "which is what term mistranslations look like; 'count' "
-                         "is dominated by reference paraphrase)")
-    ap.add_argument("--focus", metavar="REGEX",
-                    help="only mine lines whose MT or ref matches this case-insensitive "
-                         "regex, e.g. 'wechat|e-commerce|taobao|online|app'")
+    ap.add_argument(
+        "--min-count", type=int, default=3, help="minimum value of the ranking count (default 3)"
+    )
+    ap.add_argument(
+        "--min-systems", type=int, default=2, help="minimum number of distinct systems (default 2)"
+    )
+    ap.add_argument(
+        "--max-ref-ratio",
+        type=float,
+        default=0.1,
+        help="drop n-grams found in more than RATIO*count distinct "
+        "references (all pairs) - i.e. normal English (default 0.1)",
+    )
+    ap.add_argument(
+        "--minority",
+        type=float,
+        default=0.5,
+        help="a line counts towards 'minority' when at most this share of "
+        "its systems produced the n-gram (default 0.5)",
+    )
+    ap.add_argument(
+        "--rank",
+        choices=("minority", "count"),
+        default="minority",
+        help="ranking key (default minority: idiosyncratic renderings, "
+        "which is what term mistranslations look like; 'count' "
+        "is dominated by reference paraphrase)",
+    )
+    ap.add_argument(
+        "--focus",
+        metavar="REGEX",
+        help="only mine lines whose MT or ref matches this case-insensitive "
+        "regex, e.g. 'wechat|e-commerce|taobao|online|app'",
+    )
     ap.add_argument("--max-n", type=int, default=4, help="longest n-gram (default 4)")
     ap.add_argument("--pair", default="zh-en", help="language pair to read (default zh-en)")
     args = ap.parse_args(argv)
 
     focus = re.compile(args.focus, re.I) if args.focus else None
     stats = mine(args.path, args.pair, args.max_n, focus)
-    ranked = rank(stats, min_count=args.min_count, min_systems=args.min_systems,
-                  max_ref_ratio=args.max_ref_ratio, minority=args.minority,
-                  by=args.rank)[: args.top]
+    ranked = rank(
+        stats,
+        min_count=args.min_count,
+        min_systems=args.min_systems,
+        max_ref_ratio=args.max_ref_ratio,
+        minority=args.minority,
+        by=args.rank,
+    )[: args.top]
 
-    out = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n",
-                     quoting=csv.QUOTE_NONE, escapechar="\\")
-    out.writerow(["ngram", "count", "minority", "systems", "lines", "ref_count",
-                  "bg_count", "example_mt", "example_ref"])
+    out = csv.writer(
+        sys.stdout, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\"
+    )
+    out.writerow(
+        [
+            "ngram",
+            "count",
+            "minority",
+            "systems",
+            "lines",
+            "ref_count",
+            "bg_count",
+            "example_mt",
+            "example_ref",
+        ]
+    )
     for d in ranked:
         mt, ref = stats["example"][d["ngram"]]
-        out.writerow([d["ngram"], d["count"], d["minority"], d["systems"], d["lines"],
-                      stats["ref_count"][d["ngram"]], stats["bg_count"][d["ngram"]],
-                      " ".join(mt.split()), " ".join(ref.split())])
+        out.writerow(
+            [
+                d["ngram"],
+                d["count"],
+                d["minority"],
+                d["systems"],
+                d["lines"],
+                stats["ref_count"][d["ngram"]],
+                stats["bg_count"][d["ngram"]],
+                " ".join(mt.split()),
+                " ".join(ref.split()),
+            ]
+        )
     return 0
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sacrebleu
@@ -56,7 +57,14 @@ REF2 = [
     "They accept Alipay.",
     "A cat sat on the mat.",
 ]
-SOURCE = ["微信在中国很流行。", "他在朋友圈里分享照片。", "今天天气好", "", "这里接受支付宝付款。", "猫坐在垫子上。"]
+SOURCE = [
+    "微信在中国很流行。",
+    "他在朋友圈里分享照片。",
+    "今天天气好",
+    "",
+    "这里接受支付宝付款。",
+    "猫坐在垫子上。",
+]
 GLOSSARY_TSV = (
     "variants\treplacement\tsource\n"
     "micro letter|micro-letter\tWeChat\t微信\n"
@@ -125,12 +133,13 @@ def test_paired_test_equals_sacrebleu_run_directly(test: str) -> None:
     )()
     for k, row in enumerate(rows):
         for s in row:
-            want = expected[s.metric][k]
+            want: Any = expected[s.metric][k]
             assert s.score == pytest.approx(want.score)
             assert s.p_value == (None if k == 0 else pytest.approx(want.p_value))
             assert s.mean == pytest.approx(want.mean)
             assert s.ci == pytest.approx(want.ci)
-            assert s.baseline == pytest.approx(expected[s.metric][0].score)
+            base: Any = expected[s.metric][0]
+            assert s.baseline == pytest.approx(base.score)
     assert signatures == {m: str(sig) for m, sig in expected_sigs.items()}
     assert f"{test}:" in signatures["BLEU"]
     fixed = {s.metric: s for s in rows[1]}
@@ -171,7 +180,9 @@ def test_column_spec(tmp_path: Path) -> None:
 def test_cli_json_matches_sacrebleu_with_baseline_and_segments(tmp_path: Path) -> None:
     hyp, base = write(tmp_path / "fixed.txt", BETTER), write(tmp_path / "mt.txt", HYP)
     ref = write(tmp_path / "ref.txt", REF)
-    result = run("score", hyp, ref, "--baseline", base, "--segments", "-f", "json", "--samples", "100")
+    result = run(
+        "score", hyp, ref, "--baseline", base, "--segments", "-f", "json", "--samples", "100"
+    )
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     scores = {s["metric"]: s["score"] for s in payload["scores"]}
@@ -273,8 +284,26 @@ def test_cli_terminology(tmp_path: Path) -> None:
 
 
 def test_cli_sample_still_scores_like_sacrebleu() -> None:
-    result = run("score", str(SAMPLE_MT), str(SAMPLE_REF), "--tokenize", "zh", "-f", "json")
+    result = run(
+        "score",
+        str(SAMPLE_MT),
+        str(SAMPLE_REF),
+        "--tokenize",
+        "zh",
+        "--metrics",
+        "bleu",
+        "-f",
+        "json",
+    )
     hyp = split_lines(SAMPLE_MT.read_text("utf-8"))
     ref = split_lines(SAMPLE_REF.read_text("utf-8"))
     got = {s["metric"]: s["score"] for s in json.loads(result.stdout)["scores"]}
-    assert got["BLEU"] == pytest.approx(sacrebleu.corpus_bleu(hyp, [ref], tokenize="zh").score, abs=1e-3)
+    assert got["BLEU"] == pytest.approx(
+        sacrebleu.corpus_bleu(hyp, [ref], tokenize="zh").score, abs=1e-3
+    )
+
+
+def test_identical_output_is_not_significant() -> None:
+    # sacrebleu alone gives p = 1/(n+1) here, as if identical outputs differed.
+    rows, _ = Scorer([REF], len(HYP)).compare([("a", HYP), ("b", list(HYP))], samples=100)
+    assert all(s.p_value == 1.0 and not s.significant and s.delta == 0 for s in rows[1])

@@ -319,7 +319,10 @@ def stripped(text: str) -> str:
         ("Real text.\n\nQQ:12345", "Real text."),
         ("One.\n\nHome | News | Sports\n\nTwo.\n", "One.\n\nTwo.\n"),
         ("One.\r\n\r\nGo homepage\r\nUpload pictures\r\n\r\n\r\nTwo.\r\n", "One.\r\n\r\nTwo.\r\n"),
-        ("By John Smith\nThe text starts here.\nIt goes on.\n", "The text starts here.\nIt goes on.\n"),
+        (
+            "By John Smith\nThe text starts here.\nIt goes on.\n",
+            "The text starts here.\nIt goes on.\n",
+        ),
         ("\n\nLead blanks stay.\n\nQQ:12345\n", "\n\nLead blanks stay.\n"),
         ("Nothing to drop.\n\n\nAt all.", "Nothing to drop.\n\n\nAt all."),
         ("QQ:12345\nTel: 010-1234 5678\n", ""),

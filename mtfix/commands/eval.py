@@ -63,7 +63,9 @@ def eval_command(
     samples: Annotated[
         int, typer.Option("--samples", help="Resamples (bs, default 1000) or trials (ar, 10000).")
     ] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts (= --format json).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON for scripts (= --format json).")
+    ] = False,
     fmt: Annotated[
         ScoreOutput, typer.Option("--format", "-f", help="table, json, csv or markdown.")
     ] = ScoreOutput.table,

@@ -43,7 +43,8 @@ def report(
         bool, typer.Option("--trust-pickle", help="Allow pickled model weights (can run code).")
     ] = False,
     encoding: Annotated[
-        Optional[str], typer.Option("--encoding", help="Input encoding (default UTF-8).")
+        Optional[str],
+        typer.Option("--encoding", help="Input encoding (default: UTF-8 or detected)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
 ) -> None:

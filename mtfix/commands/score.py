@@ -83,7 +83,8 @@ def score(
         ),
     ] = None,
     encoding: Annotated[
-        Optional[str], typer.Option("--encoding", help="Input encoding (default UTF-8).")
+        Optional[str],
+        typer.Option("--encoding", help="Input encoding (default: UTF-8 or detected)."),
     ] = None,
     fmt: Annotated[
         ScoreOutput, typer.Option("--format", "-f", help="table, json, csv or markdown.")
@@ -146,7 +147,8 @@ def _aligned(name: str, hyp: list[str], others: list[str], lines: list[list[str]
     for other, seg in zip(others, lines):
         if len(seg) != len(hyp):
             raise InputError(
-                other, f"{len(seg)} segments, but {name} has {len(hyp)}: inputs must be line-aligned"
+                other,
+                f"{len(seg)} segments, but {name} has {len(hyp)}: inputs must be line-aligned",
             )
 
 
@@ -192,8 +194,8 @@ def _per_segment(scorer: Any, hyp: list[str], base: list[str] | None) -> list[di
 
 
 def _render(payload: dict[str, Any], fmt: str) -> str:
-    from ..report import format_table, p_value, signed, terms_lines, test_explanation, with_ci
     from ..records import PairedScore, TermReport
+    from ..report import format_table, p_value, signed, terms_lines, test_explanation, with_ci
 
     parts: list[str] = []
     comparison = payload.get("comparison")
@@ -201,7 +203,8 @@ def _render(payload: dict[str, Any], fmt: str) -> str:
         # One line per metric, the layout of `sacrebleu -m ...` (score, then signature).
         parts.append(
             "".join(
-                f"{s['metric']:<8} {s['score']:7.2f}   {s['signature']}\n" for s in payload["scores"]
+                f"{s['metric']:<8} {s['score']:7.2f}   {s['signature']}\n"
+                for s in payload["scores"]
             )
         )
     elif comparison is None:
@@ -222,20 +225,29 @@ def _render(payload: dict[str, Any], fmt: str) -> str:
             first = next(iter(sigs.values()), "")
             info = dict(p.split(":", 1) for p in first.split("|") if ":" in p)
             samples = int(info.get(comparison["test"], 0) or 0)
-            parts.append("\n" + test_explanation(
-                comparison["test"], samples, info.get("seed", "?"), comparison["baseline"]
-            ))
+            parts.append(
+                "\n"
+                + test_explanation(
+                    comparison["test"], samples, info.get("seed", "?"), comparison["baseline"]
+                )
+            )
             parts.append("Signatures:\n" + "".join(f"  {m:<8} {g}\n" for m, g in sigs.items()))
     terms = payload.get("terminology")
     if terms is not None:
-        fields = ("bad_variants", "expected", "found", "edits", "confirmed")
-        output = TermReport(**{k: terms["output"][k] for k in fields})
-        base = TermReport(**{k: terms["baseline"][k] for k in fields}) if "baseline" in terms else None
+        term_fields = ("bad_variants", "expected", "found", "edits", "confirmed")
+        output = TermReport(**{k: terms["output"][k] for k in term_fields})
+        base = (
+            TermReport(**{k: terms["baseline"][k] for k in term_fields})
+            if "baseline" in terms
+            else None
+        )
         if fmt == "table":
             parts.append(f"\nTerminology ({terms['glossary'] or 'no glossary'}):\n")
             parts.append("".join(f"  {line}\n" for line in terms_lines(output, base)))
         else:
-            rows = [[k, terms["output"][k], terms["baseline"][k] if base else ""] for k in fields]
+            rows = [
+                [k, terms["output"][k], terms["baseline"][k] if base else ""] for k in term_fields
+            ]
             parts.append("\n" + format_table(["terminology", "output", "baseline"], rows, fmt))
     per_segment = payload.get("per_segment")
     if per_segment:

@@ -27,21 +27,22 @@ def segment_command(
 ) -> None:
     """Print the labelled segments of FILE with their character offsets.
 
-    Segments are printed as they are found, paragraph by paragraph, so memory
-    stays bounded by the file's text and its longest paragraph.
+    A UTF-8 file (or one in a BOM's or the given encoding) is read and
+    segmented paragraph by paragraph, and segments are printed as they are
+    found, so memory stays bounded by the longest paragraph, not the file.
     """
-    from ..segment import iter_lines, segment_stream
-    from ..textio import read_text
+    from ..segment import segment_stream
+    from ..textio import read_lines
 
     try:
-        decoded = read_text(file, encoding)
+        decoded = read_lines(file, encoding)
     except MtfixError as error:
         _fail(error)
     if decoded.note:
         _note(f"{decoded.path}: {decoded.note}", quiet)
     out = sys.stdout.buffer  # UTF-8 whatever the locale, like `mtfix fix`
     batch: list[str] = []
-    for s in segment_stream(iter_lines(decoded.text)):
+    for s in segment_stream(decoded.lines):
         if s.label == "blank" and not blanks:
             continue
         if fmt is SegmentFormat.jsonl:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class Entry:
     """Replace any of ``variants`` with ``replacement``.
 
-    Variants are literal text (never patterns), matched on whole words and
+    Variants are literal text (unless ``pattern``), matched on whole words and
     case-insensitively unless ``exact_case``; a hyphen, a space or nothing
     between the words of a variant all match ("micro letter", "micro-letter",
     "microletter").
@@ -25,6 +25,14 @@ class Entry:
     context: tuple[str, ...] = ()
     """When set, the entry applies only in documents that mention one of these terms."""
     exact_case: bool = False
+    pattern: bool = False
+    """The single variant is a regular expression (RE2 syntax, linear time), not literal text.
+
+    Only entries explicitly marked as patterns are ever treated as regex."""
+    protect: bool = False
+    """A do-not-touch term: its variants are never rewritten by any entry.
+
+    ``replacement`` repeats the first variant; the matcher reports no match for it."""
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,51 @@
 """One left-to-right pass that finds every glossary variant in a text.
 
-The text is split into word tokens once; a dictionary keyed by the first word
-of each variant leads to the variants starting there, longest first. Cost
-grows with the length of the text, not with the number of entries, and since
-variants are data (never patterns) nothing an entry contains can slow it down.
+How: the text is normalised once into a string of the same length (lower
+case, every character that is not a letter or digit turned into a space). An
+Aho-Corasick automaton holding every spelling of every variant, each padded
+with a space on both sides (" micro letter ", " microletter ",
+" micro letters "), runs over it in a single pass; because of the padding it
+reports only whole-word occurrences. Only those candidates reach Python, which
+checks what the automaton cannot: the real separators between words, exact
+case, context gates, protected spans; then picks leftmost-longest matches.
+Cost grows with the length of the text and the number of real candidates, not
+with the number of entries. Literal variants are data, never patterns, so
+nothing an entry contains can slow matching down; pattern entries (explicitly
+marked) run on RE2, whose time is linear in the text.
 
 Matching rules:
-- whole words only; a space, a hyphen or nothing between the words of a
-  variant are the same ("micro letter", "micro-letter", "microletter");
-- leftmost, then longest match wins; a replacement is never matched again;
+- whole words only; a single space, line break or hyphen between the words of
+  a variant, or nothing at all, are the same ("micro letter", "micro-letter",
+  "microletter"); the separator the variant itself is written with matches too;
+- leftmost, then longest match wins; at equal spans a non-plural reading beats a
+  plural one and a later entry beats an earlier one; a replacement is never
+  matched again (one pass, no cascades);
 - a plural of the last word matches too ("micro letters") and a possessive
   ("micro letter's") keeps its ending;
-- the case of the matched text is carried over to the replacement.
+- the case of the matched text is carried over to the replacement;
+- URLs, e-mail addresses, `code` spans and protected terms are never rewritten.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .entries import Entry, Glossary
 
 _WORD = re.compile(r"[^\W_]+")
-_SOFT_GAP = re.compile(r"\s{1,2}|\s?[-‐‑–]\s?")
-_PROTECTED = re.compile(
-    r"(?:https?|ftp)://\S+|www\.[^\s/]+\S*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE
-)
+_HYPHENS = frozenset("-\u2010\u2011\u2013")
+# ASCII characters that are not letters or digits become spaces; the rest of the
+# (rare) non-ASCII separators are handled by a regex only when the text has any.
+_ASCII_MAP = bytes(b if chr(b).isalnum() or b >= 128 else 32 for b in range(256))
+_NON_ASCII_SEPARATOR = re.compile(r"[^\x00-\x7f\w]")
+_EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}\Z")
+_EMAIL_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_NON_SPACE = re.compile(r"\S*")
+_SCHEME = re.compile(r"(?:https?|ftp)\Z", re.IGNORECASE)
+_CODE = re.compile(r"`[^`\n]+`")
 
 
 @dataclass(frozen=True)
@@ -41,15 +60,46 @@ class Match:
 
 
 @dataclass(frozen=True)
-class _Variant:
+class _Target:
+    """One reading of an automaton key: which entry, and what to verify in the text."""
+
+    index: int  # position of the entry in the glossary: later wins ties
     entry: Entry
-    gaps: tuple[str, ...]  # the variant's own separators between its words
-    head: str = ""  # punctuation before its first word, e.g. "(" in "(beta)"
-    tail: str = ""  # punctuation after its last word
+    plural: bool
+    gap_spans: tuple[tuple[int, int], ...]  # separators, relative to the match start
+    gaps: tuple[str, ...]  # the variant's own separators, always accepted
+    word_spans: tuple[tuple[int, int], ...]
+    words: tuple[str, ...]  # the variant's words as written (checked for exact-case entries)
+    head: str  # punctuation before the first word of the variant, e.g. "(" in "(beta)"
+    tail: str
+    simple: bool  # nothing to verify beyond the automaton's whole-word hit
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+def normalise(text: str) -> str:
+    """``text`` lowered, with every non-letter/digit made a space; always the same length.
+
+    Characters whose lower case is longer (e.g. "İ") are kept as they are, so
+    that offsets in the result are offsets in ``text``.
+    """
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    mapped = low.encode("utf-8", "surrogatepass").translate(_ASCII_MAP)
+    out = mapped.decode("utf-8", "surrogatepass")
+    if not out.isascii():
+        out = _NON_ASCII_SEPARATOR.sub(" ", out)
+    return out
+
+
+def _plural(word: str) -> str | None:
+    """The regular plural of a lower-case word, or ``None`` when too short to be safe."""
+    if len(word) < 3 or not word[-1].isalpha():
+        return None
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
 
 
 class Matcher:
@@ -57,28 +107,34 @@ class Matcher:
 
     def __init__(self, glossary: Glossary | Iterable[Entry]) -> None:
         entries = glossary.entries if isinstance(glossary, Glossary) else tuple(glossary)
-        self._table: dict[tuple[str, ...], _Variant] = {}
-        self._longest: dict[str, int] = {}  # first word -> most words in a variant
-        for entry in entries:
-            for variant in entry.variants:
-                self._add(entry, variant)
+        table: dict[str, list[_Target]] = {}
+        self._patterns: list[tuple[int, Entry, Any]] = []
+        for index, entry in enumerate(entries):
+            if entry.pattern:
+                from .patterns import compile_pattern
 
-    def _add(self, entry: Entry, variant: str) -> None:
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(variant)]
-        if not spans:
-            return
-        words = [variant[a:b] for a, b in spans]
-        if not entry.exact_case:
-            words = [w.lower() for w in words]
-        gaps = tuple(variant[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
-        head, tail = variant[: spans[0][0]].strip(), variant[spans[-1][1] :].strip()
-        keys = [tuple(words)]
-        if len(words) > 1:
-            keys.append(("".join(words),))
-        for key in keys:
-            self._table[key] = _Variant(entry, gaps if len(key) > 1 else (), head, tail)
-            first = key[0]
-            self._longest[first] = max(self._longest.get(first, 0), len(key))
+                path, _, line = entry.rule.rpartition(":")
+                where = (path, int(line)) if line.isdigit() else (entry.rule, None)
+                compiled = compile_pattern(
+                    entry.variants[0], exact_case=entry.exact_case, where=where
+                )
+                self._patterns.append((index, entry, compiled))
+                continue
+            for variant in entry.variants:
+                for key, target in _readings(index, entry, variant):
+                    table.setdefault(key, []).append(target)
+        self._automaton: Any = None
+        if table:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for key, targets in table.items():
+                # Protected terms first, then later entries first: the first target
+                # that passes its checks decides what a span is.
+                targets.sort(key=lambda t: (not t.entry.protect, -t.index, t.plural))
+                automaton.add_word(f" {key} ", (len(key), tuple(targets)))
+            automaton.make_automaton()
+            self._automaton = automaton
 
     def find(self, text: str, *, context: str | None = None) -> list[Match]:
         """Every match in ``text``, left to right, non-overlapping.
@@ -86,114 +142,216 @@ class Matcher:
         Context-gated entries apply only when one of their context terms occurs
         in ``context`` (default: ``text`` itself).
         """
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-        lower = text.lower()
-        folded = lower if len(lower) == len(text) else None
-        words = [folded[a:b] if folded is not None else text[a:b].lower() for a, b in spans]
-        protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
-        gate = _ContextGate(context if context is not None else text)
-        matches: list[Match] = []
-        i, n = 0, len(spans)
-        while i < n:
-            found = self._match_at(text, spans, words, i, gate)
-            if (
-                found is None
-                or _overlaps(found, protected)
-                or (matches and found[0].start < matches[-1].end)
-            ):
-                i += 1
+        if not text or (self._automaton is None and not self._patterns):
+            return []
+        padded = f" {normalise(text)} "
+        gate = _ContextGate(padded if context is None else None, context)
+        found: list[tuple[int, int, bool, int, Match]] = []
+        shields: list[tuple[int, int]] = []
+        if self._automaton is not None:
+            for end, (length, targets) in self._automaton.iter(padded):
+                start = end - length - 1  # end is the trailing pad; -1 for the leading pad
+                for target in targets:
+                    if not target.simple and not _verify(target, text, start, gate):
+                        continue
+                    if target.entry.protect:
+                        shields.append((start, start + length))
+                    else:
+                        found.append(_candidate(target, text, start, start + length))
+                    break
+        for index, entry, compiled in self._patterns:
+            if entry.context and not gate.allows(entry.context):
                 continue
-            match, used = found
-            matches.append(match)
-            i += used
-        return matches
+            for m in compiled.finditer(text):
+                a, b = m.span()
+                if a < b and _is_word_edge(text, a, b):
+                    before = text[a:b]
+                    after = carry_case(before, entry.replacement)
+                    found.append((a, -b, False, -index, Match(a, b, before, after, entry)))
+        if not found:
+            return []
+        shields.extend(protected_spans(text))
+        return _select(found, shields)
 
-    def _match_at(
-        self,
-        text: str,
-        spans: Sequence[tuple[int, int]],
-        words: Sequence[str],
-        i: int,
-        gate: _ContextGate,
-    ) -> tuple[Match, int] | None:
-        longest = self._longest.get(words[i], 0)
-        exact_longest = self._longest.get(text[spans[i][0] : spans[i][1]], 0)
-        for size in range(min(max(longest, exact_longest), len(spans) - i), 0, -1):
-            for key, plural in self._keys(text, spans, words, i, size):
-                variant = self._table.get(key)
-                if variant is None or not self._gaps_fit(text, spans, i, size, variant):
-                    continue
-                entry = variant.entry
-                if entry.context and not gate.allows(entry.context):
-                    continue
-                start, end = spans[i][0], spans[i + size - 1][1]
-                if variant.head and text[start - len(variant.head) : start] == variant.head:
-                    start -= len(variant.head)
-                if variant.tail and text[end : end + len(variant.tail)] == variant.tail:
-                    end += len(variant.tail)
-                before = text[start:end]
-                after = carry_case(
-                    before, pluralize(entry.replacement) if plural else entry.replacement
-                )
-                return Match(start, end, before, after, entry), size
-        return None
 
-    @staticmethod
-    def _keys(
-        text: str, spans: Sequence[tuple[int, int]], words: Sequence[str], i: int, size: int
-    ) -> Iterable[tuple[tuple[str, ...], bool]]:
-        folded = tuple(words[i : i + size])
-        exact = tuple(text[a:b] for a, b in spans[i : i + size])
-        yield folded, False
-        if exact != folded:
-            yield exact, False
-        last = folded[-1]
-        for stem in _singulars(last):
-            yield folded[:-1] + (stem,), True
-            if exact != folded:
-                yield exact[:-1] + (exact[-1][: len(stem)],), True
+def _readings(index: int, entry: Entry, variant: str) -> Iterator[tuple[str, _Target]]:
+    """The automaton keys under which ``variant`` is found, each with what to verify."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(variant)]
+    if not spans:
+        return
+    words = tuple(variant[a:b] for a, b in spans)
+    lower = tuple(normalise(w) for w in words)
+    gaps = tuple(variant[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
+    head = variant[: spans[0][0]].strip()
+    tail = variant[spans[-1][1] :].strip()
+    origin = spans[0][0]
+    forms: list[tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]] = []
+    # As written (its own separators), with single spaces, and joined.
+    core = normalise(variant[origin : spans[-1][1]])
+    word_spans = tuple((a - origin, b - origin) for a, b in spans)
+    gap_spans = tuple((word_spans[i][1], word_spans[i + 1][0]) for i in range(len(spans) - 1))
+    forms.append((core, word_spans, gap_spans))
+    spaced = " ".join(lower)
+    if spaced != core:
+        pos, ws = 0, []
+        for w in lower:
+            ws.append((pos, pos + len(w)))
+            pos += len(w) + 1
+        between = tuple((ws[i][1], ws[i + 1][0]) for i in range(len(ws) - 1))
+        forms.append((spaced, tuple(ws), between))
+    if len(words) > 1:
+        joined = "".join(lower)
+        forms.append((joined, ((0, len(joined)),), ()))
+    plural_last = _plural(lower[-1])
+    for key, wspans, gspans in forms:
+        joined_form = len(wspans) == 1 and len(words) > 1
+        exact_words = ("".join(words),) if joined_form else words
+        for plural in (False, True):
+            if plural:
+                if plural_last is None:
+                    break
+                extra = len(plural_last) - len(lower[-1])
+                key = key[: len(key) - len(lower[-1])] + plural_last
+                a, b = wspans[-1]
+                wspans = wspans[:-1] + ((a, b + extra),)
+            simple = not (gspans or entry.exact_case or entry.context or head or tail)
+            yield key, _Target(
+                index, entry, plural, gspans, gaps, wspans, exact_words, head, tail, simple
+            )
 
-    @staticmethod
-    def _gaps_fit(
-        text: str, spans: Sequence[tuple[int, int]], i: int, size: int, variant: _Variant
-    ) -> bool:
-        for k in range(size - 1):
-            gap = text[spans[i + k][1] : spans[i + k + 1][0]]
-            if not (_SOFT_GAP.fullmatch(gap) or (variant.gaps and gap == variant.gaps[k])):
+
+def _verify(target: _Target, text: str, start: int, gate: _ContextGate) -> bool:
+    """Whether the whole-word hit at ``start`` really is ``target`` in ``text``."""
+    for k, (a, b) in enumerate(target.gap_spans):
+        gap = text[start + a : start + b]
+        if gap != target.gaps[k] and not (len(gap) == 1 and (gap.isspace() or gap in _HYPHENS)):
+            return False
+    entry = target.entry
+    if entry.exact_case:
+        last = len(target.words) - 1
+        for k, ((a, b), word) in enumerate(zip(target.word_spans, target.words)):
+            seen = text[start + a : start + b]
+            if seen != word and not (target.plural and k == last and seen.startswith(word)):
                 return False
-        return True
+    return not entry.context or gate.allows(entry.context)
+
+
+def _candidate(
+    target: _Target, text: str, start: int, end: int
+) -> tuple[int, int, bool, int, Match]:
+    head, tail = target.head, target.tail
+    if head and text[max(0, start - len(head)) : start] == head:
+        start -= len(head)
+    if tail and text[end : end + len(tail)] == tail:
+        end += len(tail)
+    before = text[start:end]
+    entry = target.entry
+    after = carry_case(before, pluralize(entry.replacement) if target.plural else entry.replacement)
+    return (start, -end, target.plural, -target.index, Match(start, end, before, after, entry))
+
+
+def _select(
+    found: list[tuple[int, int, bool, int, Match]], shields: list[tuple[int, int]]
+) -> list[Match]:
+    """Leftmost-longest non-overlapping matches that touch no protected span."""
+    found.sort(key=lambda c: c[:4])
+    shields.sort()
+    out: list[Match] = []
+    last_end = 0
+    k = 0
+    for *_, match in found:
+        if match.start < last_end:
+            continue
+        while k < len(shields) and shields[k][1] <= match.start:
+            k += 1
+        if _overlaps_any(match, shields, k):
+            continue
+        out.append(match)
+        last_end = match.end
+    return out
+
+
+def _overlaps_any(match: Match, shields: list[tuple[int, int]], k: int) -> bool:
+    # Shields are sorted by start; any overlapping one starts before match.end.
+    for a, b in shields[k:]:
+        if a >= match.end:
+            return False
+        if b > match.start:
+            return True
+    return False
+
+
+def _is_word_edge(text: str, a: int, b: int) -> bool:
+    """``text[a:b]`` starts and ends on word boundaries."""
+    left = a == 0 or not _is_word_char(text[a - 1]) or not _is_word_char(text[a])
+    right = b == len(text) or not _is_word_char(text[b]) or not _is_word_char(text[b - 1])
+    return left and right
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans never rewritten: URLs, e-mail addresses and `code`.
+
+    Found from cheap anchors ("://", "www.", "@", "`") so that ordinary text costs
+    almost nothing and no pathological input can make the search slow.
+    """
+    spans: list[tuple[int, int]] = []
+    low = text.lower()
+    if len(low) != len(text):
+        low = text
+    pos = low.find("://")
+    while pos != -1:
+        end = _NON_SPACE.match(text, pos).end()
+        scheme = _SCHEME.search(low, max(0, pos - 5), pos)
+        if scheme:
+            spans.append((scheme.start(), end))
+        pos = low.find("://", max(end, pos + 1))
+    pos = low.find("www.")
+    while pos != -1:
+        end = _NON_SPACE.match(text, pos).end()
+        spans.append((pos, end))
+        pos = low.find("www.", max(end, pos + 1))
+    pos = text.find("@")
+    while pos != -1:
+        local = _EMAIL_LOCAL.search(text, max(0, pos - 64), pos)
+        domain = _EMAIL_DOMAIN.match(text, pos + 1)
+        if local and domain:
+            spans.append((local.start(), domain.end()))
+        pos = text.find("@", pos + 1)
+    if "`" in text:
+        spans.extend(m.span() for m in _CODE.finditer(text))
+    return spans
 
 
 class _ContextGate:
-    """Answers "does the document mention any of these terms?", caching the answers."""
+    """Answers "does the document mention any of these terms?", caching the answers.
 
-    def __init__(self, document: str) -> None:
-        self._normalised = " " + " ".join(w.lower() for w in _words(document)) + " "
+    Built lazily: a document is normalised only when a gated entry needs it.
+    """
+
+    def __init__(self, padded: str | None, document: str | None) -> None:
+        self._padded = padded
+        self._document = document
         self._cache: dict[tuple[str, ...], bool] = {}
 
     def allows(self, terms: tuple[str, ...]) -> bool:
-        if terms not in self._cache:
-            self._cache[terms] = any(
-                f" {' '.join(w.lower() for w in _words(t))} " in self._normalised for t in terms
-            )
-        return self._cache[terms]
+        known = self._cache.get(terms)
+        if known is None:
+            if self._padded is None:
+                self._padded = f" {normalise(self._document or '')} "
+            known = any(self._mentions(t) for t in terms)
+            self._cache[terms] = known
+        return known
 
-
-def _overlaps(found: tuple[Match, int], protected: list[tuple[int, int]]) -> bool:
-    match = found[0]
-    return any(a < match.end and match.start < b for a, b in protected)
-
-
-def _singulars(word: str) -> list[str]:
-    """Possible singulars of a plural-looking word ("letters" -> "letter")."""
-    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
-        return []
-    if word.endswith("ies"):
-        return [word[:-3] + "y"]
-    stems = [word[:-1]]
-    if word.endswith("es"):
-        stems.append(word[:-2])
-    return stems
+    def _mentions(self, term: str) -> bool:
+        assert self._padded is not None
+        words = [normalise(w) for w in _WORD.findall(term)]
+        if not words:
+            return False
+        return f" {' '.join(words)} " in self._padded or f" {''.join(words)} " in self._padded
 
 
 def pluralize(term: str) -> str:

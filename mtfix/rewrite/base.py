@@ -33,6 +33,7 @@ BackendFactory = Callable[..., RewriteBackend]
 _BUILTIN: dict[str, str] = {
     "identity": "mtfix.rewrite.identity:IdentityBackend",
     "transformers": "mtfix.rewrite.transformers_backend:TransformersBackend",
+    "ctranslate2": "mtfix.rewrite.ctranslate2_backend:CTranslate2Backend",
 }
 _REGISTERED: dict[str, BackendFactory] = {}
 

@@ -8,7 +8,8 @@ pickled checkpoint is refused unless the caller trusts it explicitly.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,58 @@ def check_model_dir(model_dir: str | Path, *, trust_pickle: bool = False) -> Pat
     return path
 
 
+# Where a long sentence may be cut for the model: after clause punctuation and its spaces.
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:)\]])\s+|(?<=\s[-\u2013\u2014])\s+")
+
+
+def split_for_model(text: str, limit: int, count: Callable[[str], int]) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` tokens (by ``count``), losslessly.
+
+    Pieces end at clause punctuation where possible, else between words; every
+    piece keeps its trailing whitespace, so ``"".join(pieces) == text``.
+    """
+    if count(text) <= limit:
+        return [text]
+    clauses = _cut(text, [m.end() for m in _CLAUSE_BREAK.finditer(text)])
+    units: list[str] = []
+    for clause in clauses:
+        if count(clause) <= limit:
+            units.append(clause)
+        else:  # a clause too long on its own: cut between words
+            words = _cut(clause, [m.end() for m in re.finditer(r"\s+", clause)])
+            units.extend(words)
+    pieces: list[str] = []
+    current, size = "", 0
+    for unit in units:
+        n = count(unit)
+        if current and size + n > limit:
+            pieces.append(current)
+            current, size = "", 0
+        current += unit
+        size += n
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _cut(text: str, ends: Sequence[int]) -> list[str]:
+    out, start = [], 0
+    for end in ends:
+        if start < end < len(text):
+            out.append(text[start:end])
+            start = end
+    out.append(text[start:])
+    return out
+
+
 class TransformersBackend:
-    """Batched generation with a local seq2seq model on the CPU (or ``device``)."""
+    """Batched generation with a local seq2seq model on the CPU (or ``device``).
+
+    Sentences longer than ``max_input_tokens`` are cut at clause boundaries
+    (:func:`split_for_model`), rewritten piece by piece and joined again; a piece
+    holding characters the tokenizer cannot represent comes back unchanged (the
+    model could only lose them).
+    """
 
     name = "transformers"
 
@@ -45,11 +96,12 @@ class TransformersBackend:
         self,
         model_dir: str | Path | None,
         *,
-        batch_size: int = 16,
+        batch_size: int = 32,
         num_beams: int = 2,
-        max_input_tokens: int = 256,
+        max_input_tokens: int = 128,
         device: str = "cpu",
         trust_pickle: bool = False,
+        threads: int | None = None,
         **_: object,
     ) -> None:
         if model_dir is None:
@@ -62,6 +114,8 @@ class TransformersBackend:
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
+        if threads:
+            torch.set_num_threads(threads)
         try:
             config = AutoConfig.from_pretrained(path, local_files_only=True)
         except Exception as exc:  # transformers raises many kinds; report one line
@@ -82,22 +136,55 @@ class TransformersBackend:
         self.device = device
         self.batch_size = batch_size
         self.num_beams = num_beams
-        self.max_input_tokens = max_input_tokens
+        positions = getattr(config, "max_position_embeddings", None) or max_input_tokens * 2
+        # Leave room for the rewrite to grow: outputs may be ~1.5x the input.
+        self.max_input_tokens = min(max_input_tokens, int(positions) * 2 // 3)
         self.path = path
+        self._unk = self.tokenizer.unk_token_id
+
+    # -- token counting ------------------------------------------------------------------------
+
+    def _count(self, text: str) -> int:
+        return len(self.tokenizer(text)["input_ids"])
+
+    def _pieces(self, text: str) -> list[str]:
+        return split_for_model(text, self.max_input_tokens, self._count)
+
+    # -- rewriting ------------------------------------------------------------------------------
 
     def rewrite(self, sentences: Sequence[str]) -> list[str]:
-        """Rewrite each sentence; ones longer than the model's input limit come back unchanged."""
-        outputs = list(sentences)
-        lengths = [len(ids) for ids in self.tokenizer(list(sentences))["input_ids"]]
-        todo = [i for i, n in enumerate(lengths) if 0 < n <= self.max_input_tokens]
-        todo.sort(key=lambda i: lengths[i])  # similar lengths batch with little padding
+        """One rewrite per sentence, in order; see the class docstring for long sentences."""
+        # Each sentence becomes pieces (leading/trailing whitespace kept aside) so the model
+        # only ever sees text it was trained on: one clause-bounded piece under the limit.
+        jobs: list[tuple[int, str, str, str]] = []  # sentence index, lead, core, trail
+        for i, sentence in enumerate(sentences):
+            for piece in self._pieces(sentence):
+                core = piece.strip()
+                if not core:
+                    jobs.append((i, piece, "", ""))
+                    continue
+                lead = piece[: len(piece) - len(piece.lstrip())]
+                trail = piece[len(piece.rstrip()) :]
+                jobs.append((i, lead, core, trail))
+        cores = [core for _, _, core, _ in jobs]
+        encoded = self.tokenizer(cores)["input_ids"] if cores else []
+        lengths = [len(ids) for ids in encoded]
+        todo = [
+            j
+            for j, ids in enumerate(encoded)
+            if cores[j] and self._unk not in ids and lengths[j] <= self.max_input_tokens
+        ]
+        outputs = list(cores)
+        todo.sort(key=lambda j: lengths[j])  # similar lengths batch with little padding
         for b in range(0, len(todo), self.batch_size):
             batch = todo[b : b + self.batch_size]
-            texts = [sentences[i] for i in batch]
-            longest = max(lengths[i] for i in batch)
-            for i, text in zip(batch, self._generate(texts, longest)):
-                outputs[i] = text
-        return outputs
+            longest = max(lengths[j] for j in batch)
+            for j, text in zip(batch, self._generate([cores[j] for j in batch], longest)):
+                outputs[j] = text
+        results = [""] * len(sentences)
+        for (i, lead, _, trail), out in zip(jobs, outputs):
+            results[i] += lead + out + trail
+        return results
 
     def _generate(self, texts: list[str], longest: int) -> list[str]:
         encoded = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
@@ -110,6 +197,75 @@ class TransformersBackend:
             )
         decoded: list[str] = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
         return [d.strip() for d in decoded]
+
+    # -- scoring --------------------------------------------------------------------------------
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
+        """Mean log-probability per target token of ``targets[i]`` given ``sources[i]``.
+
+        Teacher-forced (one forward pass per batch, no search). A long pair is scored
+        piece by piece when source and target cut into the same number of pieces at
+        clause boundaries (always true for a copy); otherwise it gets ``-inf``.
+        """
+        if len(sources) != len(targets):
+            raise ValueError("score: sources and targets differ in length")
+        chunks: list[tuple[int, str, str]] = []
+        results = [0.0] * len(sources)
+        for i, (src, tgt) in enumerate(zip(sources, targets)):
+            src_pieces = [p.strip() for p in self._pieces(src)]
+            if len(src_pieces) == 1:
+                chunks.append((i, src.strip(), tgt.strip()))
+                continue
+            tgt_pieces = _cut(tgt, [m.end() for m in _CLAUSE_BREAK.finditer(tgt)])
+            if src == tgt:
+                tgt_pieces = list(src_pieces)
+            elif len(tgt_pieces) != len(src_pieces):
+                tgt_pieces = _regroup(tgt_pieces, self._pieces(src))
+            if tgt_pieces is None or len(tgt_pieces) != len(src_pieces):
+                results[i] = float("-inf")
+                continue
+            chunks.extend((i, s, t.strip()) for s, t in zip(src_pieces, tgt_pieces))
+        totals: dict[int, list[float]] = {}
+        order = sorted(range(len(chunks)), key=lambda c: len(chunks[c][1]))
+        for b in range(0, len(order), self.batch_size):
+            batch = [chunks[c] for c in order[b : b + self.batch_size]]
+            for (i, _, _), (logprob, n) in zip(batch, self._score_batch(batch)):
+                total = totals.setdefault(i, [0.0, 0.0])
+                total[0] += logprob
+                total[1] += n
+        for i, (logprob, n) in totals.items():
+            if results[i] != float("-inf"):
+                results[i] = logprob / max(n, 1.0)
+        return results
+
+    def _score_batch(self, batch: list[tuple[int, str, str]]) -> list[tuple[float, float]]:
+        torch = self._torch
+        enc = self.tokenizer([s for _, s, _ in batch], return_tensors="pt", padding=True)
+        labels = self.tokenizer([t for _, _, t in batch], return_tensors="pt", padding=True)[
+            "input_ids"
+        ]
+        mask = labels != self.tokenizer.pad_token_id
+        labels = labels.masked_fill(~mask, -100)
+        with torch.inference_mode():
+            logits = self.model(**enc.to(self.device), labels=labels.to(self.device)).logits
+            logprobs = torch.log_softmax(logits.float(), dim=-1)
+            picked = logprobs.gather(-1, labels.clamp(min=0).unsqueeze(-1).to(self.device))
+            picked = picked.squeeze(-1) * mask.to(self.device)
+        sums = picked.sum(-1).tolist()
+        counts = mask.sum(-1).tolist()
+        return [(float(s), float(c)) for s, c in zip(sums, counts)]
+
+
+def _regroup(target_clauses: list[str], source_pieces: list[str]) -> list[str] | None:
+    """Group target clauses into as many pieces as the source has, by clause counts."""
+    wanted = [len(_CLAUSE_BREAK.findall(p.rstrip())) + 1 for p in source_pieces]
+    if sum(wanted) != len(target_clauses):
+        return None
+    out, start = [], 0
+    for n in wanted:
+        out.append("".join(target_clauses[start : start + n]))
+        start += n
+    return out
 
 
 def _first_line(exc: BaseException) -> str:

@@ -266,10 +266,16 @@ def tense(words: Words, rng: random.Random) -> Words | None:
         new = _TENSE[core]
     elif core in _IRREGULAR_PAST:
         new = _IRREGULAR_PAST[core]
-    else:
-        new = core[:-1] if core.endswith("ied") is False and core[-3] == "e" else core[:-2]
-        if core.endswith("ied"):
-            new = core[:-3] + "y"
+    elif core.endswith("ied"):
+        new = core[:-3] + "y"
+    elif core[-3] == core[-4] and core[-3] not in "lsfz":  # stopped -> stop (not called)
+        new = core[:-3]
+    else:  # closed -> close, created -> create, wanted -> want
+        stem = core[:-2]
+        silent_e = stem.endswith(("c", "g", "v", "z", "u", "at")) or stem[-2:-1] + stem[-1:] in (
+            "us", "os", "as", "is", "rs", "ns"
+        )  # fmt: skip
+        new = stem + "e" if silent_e else stem
     out = list(words)
     out[i] = _replace_core(words[i], new)
     return out

@@ -116,7 +116,6 @@ def train_tokenizer(texts: Sequence[str], out_dir: Path, vocab_size: int, seed: 
         unk_id=2,
         bos_id=-1,
         num_threads=2,
-        random_seed=seed,
         minloglevel=2,
     )
     return tokenizer_from_spm(prefix.with_suffix(".model"))
@@ -387,7 +386,7 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
             optimizer.zero_grad(set_to_none=True)
             batch_in_epoch = b + 1
             window_tokens += sum(lengths[i][0] + lengths[i][1] for i in batch)
-            window_loss += float(loss)
+            window_loss += float(loss.detach())
             window_steps += 1
             if step % config.log_every == 0:
                 now = time.monotonic()

@@ -1,0 +1,137 @@
+"""The guard: cheap checks, the score margin, and the aggressiveness knob."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pytest
+
+from mtfix.rewrite.guard import (
+    GuardConfig,
+    char_edit_distance,
+    decide,
+    judge,
+)
+
+
+class FakeScorer:
+    """Scores from a table: (source, target) -> mean log-prob; records what it was asked."""
+
+    name = "fake"
+
+    def __init__(self, table: dict[tuple[str, str], float]) -> None:
+        self.table = table
+        self.calls: list[tuple[list[str], list[str]]] = []
+
+    def rewrite(self, sentences: Sequence[str]) -> list[str]:
+        return list(sentences)
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
+        self.calls.append((list(sources), list(targets)))
+        return [self.table[(s, t)] for s, t in zip(sources, targets)]
+
+
+BAD = "The shop has has opened in the the city of Beijing."
+GOOD = "The shop has opened in the city of Beijing."
+OK = "Prices rose by 5% in May."
+
+
+def test_margin_accepts_only_rewrites_the_model_prefers_to_a_copy() -> None:
+    scorer = FakeScorer({(BAD, GOOD): -0.5, (BAD, BAD): -1.5, (OK, OK): -0.2,
+                         (OK, "Prices rise by 5% in May."): -0.4})  # fmt: skip
+    config = GuardConfig(min_margin=0.1, max_edit_ratio=0.5)
+    verdicts = decide(scorer, [BAD, OK], [GOOD, "Prices rise by 5% in May."], None, config)
+    assert verdicts[0].accepted and "score margin +1.000" in verdicts[0].reason
+    assert not verdicts[1].accepted and "model prefers copy" in verdicts[1].reason
+    # one call scores rewrites and copies together
+    assert len(scorer.calls) == 1 and scorer.calls[0][0] == [BAD, OK, BAD, OK]
+
+
+def test_margin_must_be_reached_not_just_positive() -> None:
+    scorer = FakeScorer({(BAD, GOOD): -1.45, (BAD, BAD): -1.5})
+    strict = decide(scorer, [BAD], [GOOD], None, GuardConfig(min_margin=0.1, max_edit_ratio=0.5))
+    loose = decide(scorer, [BAD], [GOOD], None, GuardConfig(min_margin=0.0, max_edit_ratio=0.5))
+    assert not strict[0].accepted and loose[0].accepted
+
+
+def test_cheap_checks_run_first_and_skip_scoring() -> None:
+    scorer = FakeScorer({})
+    verdicts = decide(scorer, [OK], ["Prices rose by 6% in May."], None, GuardConfig(min_margin=0))
+    assert not verdicts[0].accepted and "lost protected span '5'" in verdicts[0].reason
+    assert scorer.calls == []
+
+
+def test_protected_spans_from_the_caller_must_survive() -> None:
+    verdicts = decide(None, [GOOD], ["The store has opened in the city of Beijing."],
+                      [["shop"]], GuardConfig(max_edit_ratio=0.5))  # fmt: skip
+    assert not verdicts[0].accepted and "shop" in verdicts[0].reason
+
+
+def test_without_a_scorer_only_the_cheap_checks_apply() -> None:
+    class NoScore:
+        name = "plain"
+
+    verdicts = decide(NoScore(), [BAD], [GOOD], None, GuardConfig(min_margin=5.0, max_edit_ratio=0.5))
+    assert verdicts[0].accepted and "score margin" not in verdicts[0].reason
+
+
+def test_nan_and_minus_infinity_scores_reject() -> None:
+    for value in (float("nan"), float("-inf")):
+        scorer = FakeScorer({(BAD, GOOD): value, (BAD, BAD): -1.0})
+        verdict = decide(scorer, [BAD], [GOOD], None, GuardConfig(min_margin=-9, max_edit_ratio=0.5))
+        assert not verdict[0].accepted
+
+
+def test_char_edit_ratio_cap() -> None:
+    text = "The committee approved the annual budget yesterday."
+    rewrite = "The committee approves the annual budgets yesterday."
+    assert judge(text, rewrite, config=GuardConfig(max_edit_ratio=1)).accepted
+    capped = judge(text, rewrite, config=GuardConfig(max_edit_ratio=1, max_char_edit_ratio=0.02))
+    assert not capped.accepted and capped.reason.startswith("char edit ratio")
+    assert char_edit_distance("kitten", "sitting") == 3
+    assert char_edit_distance("same", "same") == 0
+
+
+def test_absolute_edit_cap() -> None:
+    text = " ".join(f"w{i}" for i in range(40))
+    rewrite = text.replace("w1 ", "x1 ").replace("w2 ", "x2 ").replace("w3 ", "x3 ")
+    assert judge(text, rewrite, config=GuardConfig(max_edits=3)).accepted
+    assert not judge(text, rewrite, config=GuardConfig(max_edits=2)).accepted
+
+
+def test_aggressiveness_zero_accepts_nothing_and_one_is_loosest() -> None:
+    scorer = FakeScorer({(BAD, GOOD): 5.0, (BAD, BAD): -5.0})
+    assert not decide(scorer, [BAD], [GOOD], None, GuardConfig.from_aggressiveness(0.0))[0].accepted
+    assert decide(scorer, [BAD], [GOOD], None, GuardConfig.from_aggressiveness(1.0))[0].accepted
+
+
+def test_aggressiveness_loosens_every_threshold_monotonically() -> None:
+    levels = [GuardConfig.from_aggressiveness(x / 10) for x in range(1, 11)]
+    for low, high in zip(levels, levels[1:]):
+        assert low.max_edit_ratio <= high.max_edit_ratio
+        assert low.max_char_edit_ratio <= high.max_char_edit_ratio
+        assert low.min_length_ratio >= high.min_length_ratio
+        assert low.max_length_ratio <= high.max_length_ratio
+        assert low.min_margin is not None and high.min_margin is not None
+        assert low.min_margin >= high.min_margin
+        assert low.max_edits <= high.max_edits
+    assert math.isinf(GuardConfig.from_aggressiveness(0).min_margin or 0)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
+def test_aggressiveness_out_of_range(bad: float) -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        GuardConfig.from_aggressiveness(bad)
+
+
+def test_default_level_blocks_big_rewrites_of_good_text() -> None:
+    config = GuardConfig.from_aggressiveness(0.5)
+    original = "The central bank kept interest rates unchanged on Thursday."
+    rewritten = "On Thursday the central bank left the interest rates as they were."
+    assert not judge(original, rewritten, config=config).accepted
+
+
+def test_mismatched_lengths_are_an_error() -> None:
+    with pytest.raises(ValueError):
+        decide(None, ["a"], [], None, GuardConfig())
