@@ -38,6 +38,7 @@ lint: setup
 DATA ?= ../shared/data
 MODEL_RUN ?= build/model-run
 MODEL_MINUTES ?= 78
+MODEL_THREADS ?= 2
 model: setup
 	$(VENV)/bin/mtfix train $(MODEL_RUN) --seed 1 --max-minutes $(MODEL_MINUTES) \
 	  --pairs $(DATA)/train/mlqe-pe-ruen.train.tsv --pairs $(DATA)/train/mlqe-pe-eten.train.tsv \
@@ -53,7 +54,8 @@ model: setup
 	  --corpus $(DATA)/corpus/gensim-enwiki-206pages.txt.gz --corpus $(DATA)/corpus/linux-doc.txt.gz \
 	  --corpus $(DATA)/corpus/python-doc.txt.gz --corpus $(DATA)/corpus/debian-handbook.txt.gz \
 	  --corpus $(DATA)/corpus/wordnet-examples.txt.gz --corpus-limit 30000 \
-	  --batch-tokens 3072 --eval-every 1000 --export models/default
+	  --batch-tokens 2048 --warmup 300 --eval-every 500 --threads $(MODEL_THREADS) \
+	  --export models/default
 	$(PY) benchmarks/eval_model.py models/default --update-card
 
 bench: setup

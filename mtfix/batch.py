@@ -52,6 +52,7 @@ class BatchOptions:
     in_place: bool = False
     backup_suffix: str = ""
     encoding: str | None = None
+    output_encoding: str = "utf-8"
     force: bool = False
     """Redo every file, even those the manifest says are up to date."""
 
@@ -224,7 +225,7 @@ def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions
     staged = _Staged(target)
     try:
         if stream:
-            sentences = _repair_streaming(source, staged.handle, repairer, options.encoding)
+            sentences = _repair_streaming(source, staged.handle, repairer, options)
         else:
             data = source.read_bytes()
             if not data.strip():  # empty or blank: nothing to repair, the output is the input
@@ -234,7 +235,10 @@ def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions
             decoded = decode(data, str(source), options.encoding)
             result = repairer.repair(decoded.text)
             text = render(result, options.fmt, str(source))
-            staged.handle.write(encode(text, decoded if options.fmt == "text" else None))
+            if options.fmt == "text":
+                staged.handle.write(encode(text, decoded, options.output_encoding))
+            else:
+                staged.handle.write(encode(text))  # JSON lines and diffs are always UTF-8
             sentences = result.stats.get("repairable", 0)
         if options.in_place and options.backup_suffix:
             shutil.copy2(source, source.with_name(source.name + options.backup_suffix))
@@ -245,21 +249,22 @@ def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions
     return int(sentences)
 
 
-def _repair_streaming(source: Path, out: IO[bytes], repairer: Any, encoding: str | None) -> int:
+def _repair_streaming(source: Path, out: IO[bytes], repairer: Any, options: BatchOptions) -> int:
     """Repair a large file paragraph by paragraph, with memory bounded by the largest paragraph."""
     from .textio import decode
 
     with source.open("rb") as handle:
         head = handle.read(CHUNK)
         cut = head.rfind(b"\n") + 1 or len(head)
-        decoded = decode(head[:cut], str(source), encoding)
+        decoded = decode(head[:cut], str(source), options.encoding)
         if "+" in decoded.encoding:
             raise InputError(str(source), "mixed encodings in a large file: pass --encoding")
         codec = decoded.encoding.replace("-sig", "")
         decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-        encoder = codecs.getincrementalencoder(codec)()
-        if decoded.bom:
-            out.write(codecs.BOM_UTF8 if codec.startswith("utf-8") else b"")
+        encoder = codecs.getincrementalencoder(options.output_encoding)()
+        utf8_out = codecs.lookup(options.output_encoding).name == "utf-8"
+        if decoded.bom and codec == "utf-8" and utf8_out:
+            out.write(codecs.BOM_UTF8)  # as textio.encode does for whole files
         pending, sentences, first = "", 0, True
         data = head
         while True:

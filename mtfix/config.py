@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .glossary import DEFAULT_PACKS
 from .records import REPAIRABLE
-from .rewrite.guard import GuardConfig
+from .rewrite.guard import DEFAULT_AGGRESSIVENESS, GuardConfig
 
 #: The default model ships here; ``MTFIX_MODEL`` points elsewhere.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
@@ -35,7 +35,11 @@ class RepairConfig:
     labels: frozenset[str] = REPAIRABLE
     """Segment labels to repair; boilerplate and metadata are left alone by default."""
     guard: GuardConfig = field(default_factory=GuardConfig)
-    """Limits a model rewrite must respect to be accepted."""
+    """Limits a model rewrite must respect to be accepted (set explicitly, it wins over
+    ``aggressiveness``)."""
+    aggressiveness: float = DEFAULT_AGGRESSIVENESS
+    """How readily model rewrites are accepted: 0 never, 1 loosest, 0.5 the measured default.
+    One knob for every guard threshold and the score margin (``--aggressiveness``)."""
     batch_size: int = 16
     """Sentences per model batch."""
     num_beams: int = 2
@@ -46,6 +50,13 @@ class RepairConfig:
     """Repair mojibake ("Ã©", "â€™") with ftfy first, recorded as ``unicode`` edits."""
     strip_boilerplate: bool = False
     """Drop boilerplate and metadata lines (and the blank lines around them) from the output."""
+
+
+def guard_config(config: RepairConfig) -> GuardConfig:
+    """The guard thresholds for ``config``: its own ``guard`` if set, else from ``aggressiveness``."""
+    if config.guard != GuardConfig():
+        return config.guard
+    return GuardConfig.from_aggressiveness(config.aggressiveness)
 
 
 def default_model_dir() -> Path | None:

@@ -336,3 +336,28 @@ def test_segment_command_reads_legacy_encodings(tmp_path: Path) -> None:
         "content",
     ]
     assert "decoded as big5" in result.stderr
+
+
+LEGACY_PIECES = ["微信。".encode(), "微信。".encode("gbk"), "微信。".encode("big5")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=40),
+            st.sampled_from([*(LEGACY_PIECES), b"\r\n", b"ok "]),
+        ),
+        max_size=12,
+    )
+)
+def test_any_bytes_give_text_or_a_clear_error(parts: list[bytes]) -> None:
+    data = b"".join(parts)
+    try:
+        decoded = decode(data, "in.txt")
+    except InputError as error:
+        assert str(error).startswith("in.txt: ") and "\n" not in str(error)
+    else:
+        assert decoded.text.strip()
+        if decoded.encoding == "utf-8":  # UTF-8, with or without BOM, round-trips exactly
+            assert encode(decoded.text, decoded) == data

@@ -47,7 +47,10 @@ def batch(
     backend: options.Backend = "transformers",
     repair_all: options.RepairAll = False,
     trust_pickle: options.TrustPickle = False,
+    strip_boilerplate: options.StripBoilerplate = False,
+    no_unicode_fix: options.NoUnicodeFix = False,
     encoding: options.Encoding = None,
+    output_encoding: options.OutputEncoding = "utf-8",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Repair every matching file under SOURCE into -o, mirroring the tree.
@@ -59,6 +62,7 @@ def batch(
     from ..batch import BatchOptions, run_batch
     from ..config import default_model_dir
     from ..pipeline import NO_MODEL_NOTE
+    from ..textio import check_encoding
 
     config = options.repair_config(
         glossary=glossary,
@@ -69,6 +73,8 @@ def batch(
         backend=backend,
         repair_all=repair_all,
         trust_pickle=trust_pickle,
+        strip_boilerplate=strip_boilerplate,
+        no_unicode_fix=no_unicode_fix,
     )
     batch_options = BatchOptions(
         fmt=fmt.value,
@@ -78,6 +84,7 @@ def batch(
         in_place=in_place,
         backup_suffix=backup_suffix,
         encoding=encoding,
+        output_encoding=output_encoding,
         force=force,
     )
     if config.use_model and backend == "transformers" and not model and not default_model_dir():
@@ -95,6 +102,7 @@ def batch(
         sys.stderr.flush()
 
     try:
+        check_encoding(output_encoding)
         summary = run_batch(source, output, config, batch_options, progress)
     except MtfixError as error:
         _fail(error)

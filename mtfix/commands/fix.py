@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..cli import OutputFormat, _fail, _note, app
-from ..config import RepairConfig
 from ..errors import MtfixError, UsageError
-from ..records import REPAIRABLE
+from . import options
 
 
 @app.command()
@@ -25,76 +23,37 @@ def fix(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text, jsonl (segments + edits) or diff.")
     ] = OutputFormat.text,
-    glossary: Annotated[
-        Optional[list[Path]],
-        typer.Option("--glossary", "-g", help="A glossary file (TSV/CSV); repeatable."),
-    ] = None,
-    pack: Annotated[
-        Optional[list[str]],
-        typer.Option("--pack", help="Built-in pack to use instead of the default; repeatable."),
-    ] = None,
-    no_packs: Annotated[bool, typer.Option("--no-packs", help="Use no built-in pack.")] = False,
-    model: Annotated[
-        Optional[Path], typer.Option("--model", "-m", help="Local seq2seq model directory.")
-    ] = None,
-    no_model: Annotated[
-        bool, typer.Option("--no-model", help="Glossary only: skip the rewrite model.")
-    ] = False,
-    backend: Annotated[
-        str, typer.Option("--backend", help="Rewrite backend: transformers, identity, ...")
-    ] = "transformers",
-    repair_all: Annotated[
-        bool, typer.Option("--repair-all", help="Also repair boilerplate and metadata lines.")
-    ] = False,
-    strip_boilerplate: Annotated[
-        bool,
-        typer.Option(
-            "--strip-boilerplate",
-            help="Leave boilerplate and metadata lines (menus, bylines, contact lines) out of "
-            "the output, with the blank lines around them. Lossy on purpose.",
-        ),
-    ] = False,
-    no_unicode_fix: Annotated[
-        bool,
-        typer.Option("--no-unicode-fix", help="Do not repair mojibake (Ã©, â€™) with ftfy."),
-    ] = False,
-    encoding: Annotated[
-        Optional[str],
-        typer.Option(
-            "--encoding",
-            help="Input encoding. Default: UTF-8 (BOM honoured), else detected "
-            "(GB18030, Big5, cp1252, Latin-1).",
-        ),
-    ] = None,
-    output_encoding: Annotated[
-        str, typer.Option("--output-encoding", help="Encoding of text output.")
-    ] = "utf-8",
-    trust_pickle: Annotated[
-        bool, typer.Option("--trust-pickle", help="Allow pickled model weights (can run code).")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
+    glossary: options.Glossaries = None,
+    pack: options.Packs = None,
+    no_packs: options.NoPacks = False,
+    model: options.Model = None,
+    no_model: options.NoModel = False,
+    backend: options.Backend = "transformers",
+    repair_all: options.RepairAll = False,
+    strip_boilerplate: options.StripBoilerplate = False,
+    no_unicode_fix: options.NoUnicodeFix = False,
+    encoding: options.Encoding = None,
+    output_encoding: options.OutputEncoding = "utf-8",
+    trust_pickle: options.TrustPickle = False,
+    quiet: options.Quiet = False,
 ) -> None:
     """Repair FILES and write the result to stdout or -o."""
     from ..pipeline import Repairer
     from ..textio import atomic_write, check_encoding, encode, read_text
     from ..writers import render
 
-    config = RepairConfig(
-        glossaries=tuple(str(g) for g in glossary or ()),
-        model=str(model) if model else None,
-        use_model=not no_model,
+    config = options.repair_config(
+        glossary=glossary,
+        pack=pack,
+        no_packs=no_packs,
+        model=model,
+        no_model=no_model,
         backend=backend,
-        labels=frozenset(("content", "heading", "boilerplate", "metadata"))
-        if repair_all
-        else REPAIRABLE,
+        repair_all=repair_all,
         trust_pickle=trust_pickle,
-        unicode_fix=not no_unicode_fix,
         strip_boilerplate=strip_boilerplate,
+        no_unicode_fix=no_unicode_fix,
     )
-    if no_packs:
-        config = replace(config, packs=())
-    elif pack:
-        config = replace(config, packs=tuple(pack))
     try:
         targets = _output_paths(files, output)
         check_encoding(output_encoding)

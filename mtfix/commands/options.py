@@ -33,9 +33,28 @@ TrustPickle = Annotated[
     bool, typer.Option("--trust-pickle", help="Allow pickled model weights (can run code).")
 ]
 Encoding = Annotated[
-    Optional[str], typer.Option("--encoding", help="Input encoding (default: detect).")
+    Optional[str],
+    typer.Option(
+        "--encoding",
+        help="Input encoding. Default: UTF-8 (BOM honoured), else detected "
+        "(GB18030, Big5, cp1252, Latin-1).",
+    ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")]
+StripBoilerplate = Annotated[
+    bool,
+    typer.Option(
+        "--strip-boilerplate",
+        help="Leave boilerplate and metadata lines (menus, bylines, contact lines) out of "
+        "the output, with the blank lines around them. Lossy on purpose.",
+    ),
+]
+NoUnicodeFix = Annotated[
+    bool, typer.Option("--no-unicode-fix", help="Do not repair mojibake (Ã©, â€™) with ftfy.")
+]
+OutputEncoding = Annotated[
+    str, typer.Option("--output-encoding", help="Encoding of text output (default UTF-8).")
+]
 
 ALL_LABELS = frozenset(("content", "heading", "boilerplate", "metadata"))
 
@@ -50,6 +69,8 @@ def repair_config(
     backend: str,
     repair_all: bool,
     trust_pickle: bool,
+    strip_boilerplate: bool = False,
+    no_unicode_fix: bool = False,
 ) -> RepairConfig:
     """The RepairConfig the shared repair options describe."""
     config = RepairConfig(
@@ -58,6 +79,8 @@ def repair_config(
         use_model=not no_model,
         backend=backend,
         trust_pickle=trust_pickle,
+        unicode_fix=not no_unicode_fix,
+        strip_boilerplate=strip_boilerplate,
     )
     if repair_all:
         config = replace(config, labels=ALL_LABELS)

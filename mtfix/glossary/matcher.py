@@ -59,20 +59,41 @@ class Match:
     entry: Entry
 
 
-@dataclass(frozen=True)
 class _Target:
-    """One reading of an automaton key: which entry, and what to verify in the text."""
+    """One reading of an automaton key: which entry, and what to verify in the text.
 
-    index: int  # position of the entry in the glossary: later wins ties
-    entry: Entry
-    plural: bool
-    gap_spans: tuple[tuple[int, int], ...]  # separators, relative to the match start
-    gaps: tuple[str, ...]  # the variant's own separators, always accepted
-    word_spans: tuple[tuple[int, int], ...]
-    words: tuple[str, ...]  # the variant's words as written (checked for exact-case entries)
-    head: str  # punctuation before the first word of the variant, e.g. "(" in "(beta)"
-    tail: str
-    simple: bool  # nothing to verify beyond the automaton's whole-word hit
+    A plain slotted class: glossaries of 100,000 entries create hundreds of
+    thousands of these, and building them must stay cheap.
+    """
+
+    __slots__ = (
+        "index", "entry", "plural", "gap_spans", "gaps", "word_spans", "words",
+        "head", "tail", "simple",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        entry: Entry,
+        plural: bool,
+        gap_spans: tuple[tuple[int, int], ...],
+        gaps: tuple[str, ...],
+        word_spans: tuple[tuple[int, int], ...],
+        words: tuple[str, ...],
+        head: str,
+        tail: str,
+    ) -> None:
+        self.index = index  # position of the entry in the glossary: later wins ties
+        self.entry = entry
+        self.plural = plural
+        self.gap_spans = gap_spans  # separators in the text, relative to the match start
+        self.gaps = gaps  # the variant's own separators, always accepted
+        self.word_spans = word_spans
+        self.words = words  # the variant's words as written (checked for exact-case entries)
+        self.head = head  # punctuation before the first word of the variant, e.g. "(" in "(beta)"
+        self.tail = tail
+        # Nothing to verify beyond the automaton's whole-word hit:
+        self.simple = not (gap_spans or entry.exact_case or entry.context or head or tail)
 
 
 def normalise(text: str) -> str:
@@ -84,8 +105,7 @@ def normalise(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    mapped = low.encode("utf-8", "surrogatepass").translate(_ASCII_MAP)
-    out = mapped.decode("utf-8", "surrogatepass")
+    out = low.encode("utf-8", "surrogatepass").translate(_ASCII_MAP).decode("utf-8", "surrogatepass")
     if not out.isascii():
         out = _NON_ASCII_SEPARATOR.sub(" ", out)
     return out
@@ -107,7 +127,7 @@ class Matcher:
 
     def __init__(self, glossary: Glossary | Iterable[Entry]) -> None:
         entries = glossary.entries if isinstance(glossary, Glossary) else tuple(glossary)
-        table: dict[str, list[_Target]] = {}
+        table: dict[str, Any] = {}  # key -> one _Target, or a list of them
         self._patterns: list[tuple[int, Entry, Any]] = []
         for index, entry in enumerate(entries):
             if entry.pattern:
@@ -122,17 +142,27 @@ class Matcher:
                 continue
             for variant in entry.variants:
                 for key, target in _readings(index, entry, variant):
-                    table.setdefault(key, []).append(target)
+                    known = table.get(key)
+                    if known is None:
+                        table[key] = target
+                    elif isinstance(known, list):
+                        known.append(target)
+                    else:
+                        table[key] = [known, target]
         self._automaton: Any = None
         if table:
             import ahocorasick
 
             automaton = ahocorasick.Automaton()
+            add = automaton.add_word
             for key, targets in table.items():
-                # Protected terms first, then later entries first: the first target
-                # that passes its checks decides what a span is.
-                targets.sort(key=lambda t: (not t.entry.protect, -t.index, t.plural))
-                automaton.add_word(f" {key} ", (len(key), tuple(targets)))
+                if isinstance(targets, list):
+                    # Protected terms first, then later entries, then non-plural
+                    # readings: the first target that passes its checks decides.
+                    targets.sort(key=_precedence)
+                    add(f" {key} ", (len(key), tuple(targets)))
+                else:
+                    add(f" {key} ", (len(key), (targets,)))
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -146,7 +176,7 @@ class Matcher:
             return []
         padded = f" {normalise(text)} "
         gate = _ContextGate(padded if context is None else None, context)
-        found: list[tuple[int, int, bool, int, Match]] = []
+        found: list[tuple[int, int, bool, int, Any]] = []
         shields: list[tuple[int, int]] = []
         if self._automaton is not None:
             for end, (length, targets) in self._automaton.iter(padded):
@@ -156,8 +186,11 @@ class Matcher:
                         continue
                     if target.entry.protect:
                         shields.append((start, start + length))
+                    elif target.head or target.tail:
+                        a, b = _extend(target, text, start, start + length)
+                        found.append((a, -b, target.plural, -target.index, target))
                     else:
-                        found.append(_candidate(target, text, start, start + length))
+                        found.append((start, -start - length, target.plural, -target.index, target))
                     break
         for index, entry, compiled in self._patterns:
             if entry.context and not gate.allows(entry.context):
@@ -165,59 +198,62 @@ class Matcher:
             for m in compiled.finditer(text):
                 a, b = m.span()
                 if a < b and _is_word_edge(text, a, b):
-                    before = text[a:b]
-                    after = carry_case(before, entry.replacement)
-                    found.append((a, -b, False, -index, Match(a, b, before, after, entry)))
+                    found.append((a, -b, False, -index, entry))
         if not found:
             return []
         shields.extend(protected_spans(text))
-        return _select(found, shields)
+        return [_match(text, c) for c in _select(found, shields)]
+
+
+def _precedence(target: _Target) -> tuple[bool, int, bool]:
+    return (not target.entry.protect, -target.index, target.plural)
 
 
 def _readings(index: int, entry: Entry, variant: str) -> Iterator[tuple[str, _Target]]:
     """The automaton keys under which ``variant`` is found, each with what to verify."""
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(variant)]
-    if not spans:
+    norm = normalise(variant)
+    first = len(norm) - len(norm.lstrip(" "))
+    last = len(norm.rstrip(" "))
+    if last == 0:
         return
-    words = tuple(variant[a:b] for a, b in spans)
-    lower = tuple(normalise(w) for w in words)
-    gaps = tuple(variant[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
-    head = variant[: spans[0][0]].strip()
-    tail = variant[spans[-1][1] :].strip()
-    origin = spans[0][0]
-    forms: list[tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]] = []
-    # As written (its own separators), with single spaces, and joined.
-    core = normalise(variant[origin : spans[-1][1]])
-    word_spans = tuple((a - origin, b - origin) for a, b in spans)
-    gap_spans = tuple((word_spans[i][1], word_spans[i + 1][0]) for i in range(len(spans) - 1))
-    forms.append((core, word_spans, gap_spans))
+    head, tail = variant[:first].strip(), variant[last:].strip()
+    core = norm[first:last]
+    if "  " not in core:  # the usual case: words separated by one character
+        lower = core.split(" ")
+        word_spans, pos = [], 0
+        for w in lower:
+            word_spans.append((pos, pos + len(w)))
+            pos += len(w) + 1
+    else:
+        word_spans = [(m.start(), m.end()) for m in _WORD.finditer(core)]
+        lower = [core[a:b] for a, b in word_spans]
+    n = len(lower)
+    gap_spans = tuple((word_spans[i][1], word_spans[i + 1][0]) for i in range(n - 1))
+    gaps = tuple(variant[first + a : first + b] for a, b in gap_spans)
+    words = tuple(variant[first + a : first + b] for a, b in word_spans)
+    spans = tuple(word_spans)
+    plural = _plural(lower[-1])
+    grow = len(plural) - len(lower[-1]) if plural else 0
+    forms = [(core, spans, gap_spans, words)]
     spaced = " ".join(lower)
     if spaced != core:
         pos, ws = 0, []
         for w in lower:
             ws.append((pos, pos + len(w)))
             pos += len(w) + 1
-        between = tuple((ws[i][1], ws[i + 1][0]) for i in range(len(ws) - 1))
-        forms.append((spaced, tuple(ws), between))
-    if len(words) > 1:
-        joined = "".join(lower)
-        forms.append((joined, ((0, len(joined)),), ()))
-    plural_last = _plural(lower[-1])
-    for key, wspans, gspans in forms:
-        joined_form = len(wspans) == 1 and len(words) > 1
-        exact_words = ("".join(words),) if joined_form else words
-        for plural in (False, True):
-            if plural:
-                if plural_last is None:
-                    break
-                extra = len(plural_last) - len(lower[-1])
-                key = key[: len(key) - len(lower[-1])] + plural_last
-                a, b = wspans[-1]
-                wspans = wspans[:-1] + ((a, b + extra),)
-            simple = not (gspans or entry.exact_case or entry.context or head or tail)
-            yield key, _Target(
-                index, entry, plural, gspans, gaps, wspans, exact_words, head, tail, simple
+        between = tuple((ws[i][1], ws[i + 1][0]) for i in range(n - 1))
+        forms.append((spaced, tuple(ws), between, words))
+    for key, wspans, gspans, exact in forms:
+        yield key, _Target(index, entry, False, gspans, gaps, wspans, exact, head, tail)
+        if plural:
+            a, b = wspans[-1]
+            yield (
+                key[: a] + plural,
+                _Target(index, entry, True, gspans, gaps, wspans[:-1] + ((a, b + grow),), exact, head, tail),
             )
+    if n > 1:  # joined: "microletter"
+        joined = "".join(lower)
+        yield joined, _Target(index, entry, False, (), (), ((0, len(joined)),), ("".join(words),), head, tail)
 
 
 def _verify(target: _Target, text: str, start: int, gate: _ContextGate) -> bool:
@@ -236,47 +272,52 @@ def _verify(target: _Target, text: str, start: int, gate: _ContextGate) -> bool:
     return not entry.context or gate.allows(entry.context)
 
 
-def _candidate(
-    target: _Target, text: str, start: int, end: int
-) -> tuple[int, int, bool, int, Match]:
+def _extend(target: _Target, text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the variant's own leading/trailing punctuation when the text has it too."""
     head, tail = target.head, target.tail
     if head and text[max(0, start - len(head)) : start] == head:
         start -= len(head)
     if tail and text[end : end + len(tail)] == tail:
         end += len(tail)
-    before = text[start:end]
-    entry = target.entry
-    after = carry_case(before, pluralize(entry.replacement) if target.plural else entry.replacement)
-    return (start, -end, target.plural, -target.index, Match(start, end, before, after, entry))
+    return start, end
+
+
+def _match(text: str, candidate: tuple[int, int, bool, int, Any]) -> Match:
+    start, neg_end, plural, _, what = candidate
+    entry = what if isinstance(what, Entry) else what.entry
+    before = text[start:-neg_end]
+    replacement = pluralize(entry.replacement) if plural else entry.replacement
+    return Match(start, -neg_end, before, carry_case(before, replacement), entry)
 
 
 def _select(
-    found: list[tuple[int, int, bool, int, Match]], shields: list[tuple[int, int]]
-) -> list[Match]:
-    """Leftmost-longest non-overlapping matches that touch no protected span."""
+    found: list[tuple[int, int, bool, int, Any]], shields: list[tuple[int, int]]
+) -> list[tuple[int, int, bool, int, Any]]:
+    """Leftmost-longest non-overlapping candidates that touch no protected span."""
     found.sort(key=lambda c: c[:4])
     shields.sort()
-    out: list[Match] = []
+    out = []
     last_end = 0
     k = 0
-    for *_, match in found:
-        if match.start < last_end:
+    for candidate in found:
+        start, end = candidate[0], -candidate[1]
+        if start < last_end:
             continue
-        while k < len(shields) and shields[k][1] <= match.start:
+        while k < len(shields) and shields[k][1] <= start:
             k += 1
-        if _overlaps_any(match, shields, k):
+        if k < len(shields) and _overlaps_any(start, end, shields, k):
             continue
-        out.append(match)
-        last_end = match.end
+        out.append(candidate)
+        last_end = end
     return out
 
 
-def _overlaps_any(match: Match, shields: list[tuple[int, int]], k: int) -> bool:
-    # Shields are sorted by start; any overlapping one starts before match.end.
+def _overlaps_any(start: int, end: int, shields: list[tuple[int, int]], k: int) -> bool:
+    # Shields are sorted by start; any overlapping one starts before ``end``.
     for a, b in shields[k:]:
-        if a >= match.end:
+        if a >= end:
             return False
-        if b > match.start:
+        if b > start:
             return True
     return False
 
@@ -375,6 +416,8 @@ def carry_case(matched: str, replacement: str) -> str:
     sentence) is kept; otherwise the replacement is used as written, so brand
     names keep their own spelling ("micro letter" -> "WeChat").
     """
+    if matched.islower():  # the common case, decided without looking at every letter
+        return replacement
     letters = [c for c in matched if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):
         return replacement.upper()

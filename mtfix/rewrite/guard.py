@@ -61,7 +61,7 @@ class GuardConfig:
             return cls(max_edit_ratio=0.0, max_edits=-1, min_margin=math.inf)
         anchors = _ANCHORS
         for (lo, a), (hi, b) in zip(anchors, anchors[1:]):
-            if lo <= level <= hi:
+            if lo <= level < hi or level == hi == anchors[-1][0]:
                 t = (level - lo) / (hi - lo)
                 mixed = [x + (y - x) * t for x, y in zip(a, b)]
                 return cls(
