@@ -55,6 +55,12 @@ class BatchOptions:
     output_encoding: str = "utf-8"
     force: bool = False
     """Redo every file, even those the manifest says are up to date."""
+    input_format: str | None = None
+    """Format of every input (``mtfix.formats.FORMATS``); ``None``: by extension."""
+    column: str | None = None
+    """CSV/TSV column or JSONL field to repair."""
+    mark_edited: bool = False
+    """Flag repaired XLIFF/PO units for review."""
 
 
 @dataclass
@@ -118,6 +124,8 @@ def settings_digest(config: RepairConfig, options: BatchOptions) -> str:
     h.update(__version__.encode())
     h.update(json.dumps(asdict(config), sort_keys=True, default=_stable).encode())
     h.update(repr((options.fmt, options.encoding)).encode())
+    if options.input_format or options.column or options.mark_edited:
+        h.update(repr((options.input_format, options.column, options.mark_edited)).encode())
     for path in config.glossaries:
         h.update(_file_digest(Path(path)).encode())
     model = config.model or default_model_dir()
@@ -217,14 +225,18 @@ class _Staged:
 
 def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions) -> int:
     """Repair ``source`` into ``target`` atomically; return the number of sentences seen."""
+    from .formats import detect_format
     from .textio import decode, encode
     from .writers import render
 
+    kind = detect_format(source, options.input_format)
     size = source.stat().st_size
-    stream = size > STREAM_ABOVE and options.fmt == "text"
+    stream = size > STREAM_ABOVE and options.fmt == "text" and kind == "text"
     staged = _Staged(target)
     try:
-        if stream:
+        if kind != "text":
+            sentences = _repair_structured(source, kind, staged.handle, repairer, options)
+        elif stream:
             sentences = _repair_streaming(source, staged.handle, repairer, options)
         else:
             data = source.read_bytes()
@@ -247,6 +259,29 @@ def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions
         staged.discard()
         raise
     return int(sentences)
+
+
+def _repair_structured(
+    source: Path, kind: str, out: IO[bytes], repairer: Any, options: BatchOptions
+) -> int:
+    """Repair the target side of a localisation/subtitle/table file; return its unit count."""
+    from . import formats
+
+    data = source.read_bytes()
+    if not data.strip():  # as for text: nothing to repair, the output is the input
+        out.write(data)
+        return 0
+    result = formats.repair_file(
+        data,
+        kind,
+        repairer,
+        path=str(source),
+        column=options.column,
+        mark_edited=options.mark_edited,
+        encoding=options.encoding,
+    )
+    out.write(formats.render(result, options.fmt, str(source), data))
+    return len(result.units)
 
 
 def _repair_streaming(source: Path, out: IO[bytes], repairer: Any, options: BatchOptions) -> int:

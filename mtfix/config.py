@@ -24,6 +24,8 @@ class RepairConfig:
     """Built-in glossary packs to apply (see ``mtfix glossary list``)."""
     glossaries: tuple[str, ...] = ()
     """The user's own glossary files, applied after the packs (they win ties)."""
+    protect: tuple[str, ...] = ()
+    """Do-not-touch lists (one term per line): no glossary entry rewrites these terms."""
     use_glossary: bool = True
     """Run the glossary stage at all."""
     model: str | None = None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import json
+from typing import Any
 
-from .records import RepairResult
+from .records import Edit, RepairResult
 
 FORMATS = ("text", "jsonl", "diff")
 
@@ -36,7 +37,7 @@ def to_jsonl(result: RepairResult) -> str:
             continue
         model = [x for x in mine if x.stage == "model"]
         output = model[-1].after if model else _apply_glossary(seg.text, seg.start, mine)
-        record = {
+        record: dict[str, Any] = {
             "segment": index,
             "start": seg.start,
             "end": seg.end,
@@ -52,8 +53,9 @@ def to_jsonl(result: RepairResult) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _apply_glossary(text: str, offset: int, edits: list) -> str:  # type: ignore[type-arg]
-    out, pos = [], 0
+def _apply_glossary(text: str, offset: int, edits: list[Edit]) -> str:
+    out: list[str] = []
+    pos = 0
     for x in edits:
         out.append(text[pos : x.start - offset])
         out.append(x.after)

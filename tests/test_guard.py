@@ -72,14 +72,18 @@ def test_without_a_scorer_only_the_cheap_checks_apply() -> None:
     class NoScore:
         name = "plain"
 
-    verdicts = decide(NoScore(), [BAD], [GOOD], None, GuardConfig(min_margin=5.0, max_edit_ratio=0.5))
+    verdicts = decide(
+        NoScore(), [BAD], [GOOD], None, GuardConfig(min_margin=5.0, max_edit_ratio=0.5)
+    )
     assert verdicts[0].accepted and "score margin" not in verdicts[0].reason
 
 
 def test_nan_and_minus_infinity_scores_reject() -> None:
     for value in (float("nan"), float("-inf")):
         scorer = FakeScorer({(BAD, GOOD): value, (BAD, BAD): -1.0})
-        verdict = decide(scorer, [BAD], [GOOD], None, GuardConfig(min_margin=-9, max_edit_ratio=0.5))
+        verdict = decide(
+            scorer, [BAD], [GOOD], None, GuardConfig(min_margin=-9, max_edit_ratio=0.5)
+        )
         assert not verdict[0].accepted
 
 

@@ -97,7 +97,9 @@ def test_resume_continues_the_step_count(trained: Path, data_files: tuple[Path, 
     assert (trained / "optimizer.safetensors").is_file()
 
 
-def test_resume_without_a_run_is_a_one_line_error(tmp_path: Path, data_files: tuple[Path, Path]) -> None:
+def test_resume_without_a_run_is_a_one_line_error(
+    tmp_path: Path, data_files: tuple[Path, Path]
+) -> None:
     _, corpus = data_files
     result = CliRunner().invoke(app, ["train", str(tmp_path), "--resume", "--corpus", str(corpus)])
     assert result.exit_code != 0
@@ -149,7 +151,9 @@ def test_same_seed_same_data_order(data_files: tuple[Path, Path]) -> None:
     assert order(5) != order(6)
 
 
-def test_read_pairs_columns_header_and_errors(tmp_path: Path, data_files: tuple[Path, Path]) -> None:
+def test_read_pairs_columns_header_and_errors(
+    tmp_path: Path, data_files: tuple[Path, Path]
+) -> None:
     pairs, _ = data_files
     found = read_pairs(PairSource(pairs, (2, 3)))
     assert len(found) == 10 and found[0][0].count("the the") == 1  # header skipped
@@ -161,7 +165,9 @@ def test_read_pairs_columns_header_and_errors(tmp_path: Path, data_files: tuple[
     assert len(strict) < len(found) and all(a == b for a, b in strict)
 
 
-def test_held_out_sentences_are_never_trained_on(data_files: tuple[Path, Path], tmp_path: Path) -> None:
+def test_held_out_sentences_are_never_trained_on(
+    data_files: tuple[Path, Path], tmp_path: Path
+) -> None:
     corpus = tmp_path / "many.txt"
     lines = [f"Sentence number {i} is about the weather today." for i in range(400)]
     corpus.write_text("\n".join(lines), "utf-8")
@@ -189,3 +195,32 @@ def test_bad_options_are_usage_errors(data_files: tuple[Path, Path], tmp_path: P
     assert result.exit_code != 0 and "none.tsv: file not found" in result.output
     result = runner.invoke(app, ["train", str(tmp_path), "--noise-weights", "typo=1"])
     assert result.exit_code == 2 and "unknown noise type" in result.output
+
+
+def test_ctranslate2_conversion_matches_transformers(trained: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ctranslate2")
+    from mtfix.rewrite import create_backend
+    from mtfix.rewrite.ctranslate2_backend import convert_model
+
+    dest = convert_model(trained, tmp_path / "ct2", quantization="float32")
+    assert (dest / "model.bin").is_file() and (dest / "tokenizer.json").is_file()
+    fast = create_backend("ctranslate2", dest)
+    slow = create_backend("transformers", trained)
+    texts = ["The shop opened a branch.", "Visitors can buy tickets at the museum."]
+    assert len(fast.rewrite(texts)) == 2
+    for a, b in zip(fast.score(texts, texts), slow.score(texts, texts)):  # type: ignore[attr-defined]
+        assert abs(a - b) < 1e-3
+
+
+def test_ctranslate2_backend_without_conversion_says_what_to_do(trained: Path) -> None:
+    pytest.importorskip("ctranslate2")
+    from mtfix.rewrite import create_backend
+
+    with pytest.raises(ModelLoadError, match="mtfix model convert"):
+        create_backend("ctranslate2", trained)
+
+
+def test_model_convert_cli_reports_a_bad_directory_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["model", "convert", str(tmp_path / "missing")])
+    assert result.exit_code != 0
+    assert "model directory not found" in result.output and "Traceback" not in result.output

@@ -24,7 +24,13 @@ def batch(
         OutputFormat, typer.Option("--format", "-f", help="text, jsonl or diff, per file.")
     ] = OutputFormat.text,
     include: Annotated[
-        Optional[list[str]], typer.Option("--include", help="Glob of files to take (repeatable).")
+        Optional[list[str]],
+        typer.Option(
+            "--include",
+            help="Glob of files to take (repeatable). Default: *.txt and the XLIFF, TMX, PO, "
+            "SRT, WebVTT, Markdown and HTML extensions (plus .csv/.tsv/.jsonl with --column); "
+            "with --input-format, that format's extensions.",
+        ),
     ] = None,
     exclude: Annotated[
         Optional[list[str]], typer.Option("--exclude", help="Glob of files to skip (repeatable).")
@@ -51,6 +57,9 @@ def batch(
     no_unicode_fix: options.NoUnicodeFix = False,
     encoding: options.Encoding = None,
     output_encoding: options.OutputEncoding = "utf-8",
+    input_format: options.InputFormat = None,
+    column: options.Column = None,
+    mark_edited: options.MarkEdited = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Repair every matching file under SOURCE into -o, mirroring the tree.
@@ -58,9 +67,13 @@ def batch(
     Re-running skips files that are up to date (same input, same settings);
     one bad file never stops the run. Exit code 0 when all succeeded, 1 when
     some failed (see .mtfix-errors.jsonl in the output folder), 2 for usage errors.
+    Mixed folders work: each file's format comes from its extension (or
+    --input-format for all), and only the English target text of XLIFF, TMX, PO,
+    subtitle, Markdown, HTML and table files is repaired.
     """
     from ..batch import BatchOptions, run_batch
     from ..config import default_model_dir
+    from ..formats import default_globs
     from ..pipeline import NO_MODEL_NOTE
     from ..textio import check_encoding
 
@@ -76,9 +89,10 @@ def batch(
         strip_boilerplate=strip_boilerplate,
         no_unicode_fix=no_unicode_fix,
     )
+    fmt_in = input_format.value if input_format else None
     batch_options = BatchOptions(
         fmt=fmt.value,
-        include=tuple(include or ("*.txt",)),
+        include=tuple(include or default_globs(fmt_in, column)),
         exclude=tuple(exclude or ()),
         jobs=jobs or os.cpu_count() or 1,
         in_place=in_place,
@@ -86,6 +100,9 @@ def batch(
         encoding=encoding,
         output_encoding=output_encoding,
         force=force,
+        input_format=fmt_in,
+        column=column,
+        mark_edited=mark_edited,
     )
     if config.use_model and backend == "transformers" and not model and not default_model_dir():
         _note(f"note: {NO_MODEL_NOTE}", quiet)

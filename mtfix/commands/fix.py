@@ -35,11 +35,21 @@ def fix(
     encoding: options.Encoding = None,
     output_encoding: options.OutputEncoding = "utf-8",
     trust_pickle: options.TrustPickle = False,
+    input_format: options.InputFormat = None,
+    column: options.Column = None,
+    mark_edited: options.MarkEdited = False,
     quiet: options.Quiet = False,
 ) -> None:
-    """Repair FILES and write the result to stdout or -o."""
+    """Repair FILES and write the result to stdout or -o.
+
+    Localisation and subtitle files (XLIFF, TMX, PO, SRT, WebVTT, Markdown, HTML,
+    CSV/TSV/JSONL with --column) are recognised by extension or --input-format:
+    only their English target text is repaired, and --format jsonl reports the
+    edits per unit (trans-unit id, cue number, row).
+    """
+    from ..formats import detect_format
     from ..pipeline import Repairer
-    from ..textio import atomic_write, check_encoding, encode, read_text
+    from ..textio import Decoded, atomic_write, check_encoding, encode, read_text
     from ..writers import render
 
     config = options.repair_config(
@@ -57,12 +67,23 @@ def fix(
     try:
         targets = _output_paths(files, output)
         check_encoding(output_encoding)
-        inputs = [read_text(f, encoding) for f in files]
+        fmt_in = input_format.value if input_format else None
+        kinds = [detect_format(f, fmt_in) for f in files]
+        inputs = [
+            read_text(f, encoding) if kind == "text" else _read_bytes(f)
+            for f, kind in zip(files, kinds)
+        ]
         repairer = Repairer(config)
         for note in repairer.notes:
             _note(f"note: {note}", quiet)
         rendered = []
-        for decoded in inputs:
+        for name, kind, decoded in zip(files, kinds, inputs):
+            if not isinstance(decoded, Decoded):
+                rendered.append(
+                    _fix_structured(name, kind, decoded, repairer, fmt.value, column,
+                                    mark_edited, encoding, quiet)
+                )
+                continue
             if decoded.note:
                 _note(f"{decoded.path}: {decoded.note}", quiet)
             result = repairer.repair(decoded.text)
@@ -89,6 +110,62 @@ def fix(
     else:
         for target, data in zip(targets, rendered):
             atomic_write(target, data)
+
+
+def _read_bytes(name: str) -> bytes:
+    """The raw bytes of a structured file (or standard input), as InputError when unreadable."""
+    from ..errors import InputError
+
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    if not path.exists():
+        raise InputError(name, "no such file")
+    if path.is_dir():
+        raise InputError(name, "is a directory (give files, or use a folder command)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise InputError(name, "file is empty")
+    return data
+
+
+def _fix_structured(
+    name: str,
+    kind: str,
+    data: bytes,
+    repairer: object,
+    out_format: str,
+    column: str | None,
+    mark_edited: bool,
+    encoding: str | None,
+    quiet: bool,
+) -> bytes:
+    """Repair the target side of one structured file; the bytes to write."""
+    from ..formats import render, repair_file
+
+    shown = "<stdin>" if name == "-" else name
+    result = repair_file(
+        data, kind, repairer, path=shown, column=column, mark_edited=mark_edited,
+        encoding=encoding,
+    )
+    for note in result.notes:
+        _note(f"{shown}: {note}", quiet)
+    s = result.stats
+    kept = ""
+    if s["units_with_edits_left_out"]:
+        kept = (
+            f", edits left out in {s['units_with_edits_left_out']} units to keep their tags "
+            "and line breaks"
+        )
+    _note(
+        f"{shown} ({kind}): {s['changed_units']} of {s['units']} units repaired, "
+        f"{s['glossary_edits']} glossary edits, {s['model_edits']} model edits{kept}",
+        quiet,
+    )
+    return render(result, out_format, shown, data)
 
 
 def _output_paths(files: list[str], output: Path | None) -> list[Path] | None:

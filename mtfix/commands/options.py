@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -54,6 +55,48 @@ NoUnicodeFix = Annotated[
 ]
 OutputEncoding = Annotated[
     str, typer.Option("--output-encoding", help="Encoding of text output (default UTF-8).")
+]
+
+class InputFormatName(str, Enum):
+    """The names --input-format accepts (mtfix.formats.FORMATS)."""
+
+    text = "text"
+    xliff = "xliff"
+    tmx = "tmx"
+    po = "po"
+    srt = "srt"
+    vtt = "vtt"
+    md = "md"
+    html = "html"
+    csv = "csv"
+    tsv = "tsv"
+    jsonl = "jsonl"
+
+
+InputFormat = Annotated[
+    Optional[InputFormatName],
+    typer.Option(
+        "--input-format",
+        help="text, xliff, tmx, po, srt, vtt, md, html, csv, tsv or jsonl. Default: from the "
+        "file extension (.xlf/.xliff, .tmx, .po, .srt, .vtt, .md, .html, .csv, .tsv, .jsonl), "
+        "anything else is plain text. Only the English target text of a structured file is "
+        "repaired; everything else is kept byte for byte, and the file keeps its encoding.",
+    ),
+]
+Column = Annotated[
+    Optional[str],
+    typer.Option(
+        "--column",
+        help="CSV/TSV column (header name or 1-based number) or JSONL field to repair.",
+    ),
+]
+MarkEdited = Annotated[
+    bool,
+    typer.Option(
+        "--mark-edited",
+        help="Flag repaired units for review: XLIFF 1.2 target state=needs-review-translation, "
+        "XLIFF 2 segment subState=mtfix:edited, PO entries fuzzy.",
+    ),
 ]
 
 ALL_LABELS = frozenset(("content", "heading", "boilerplate", "metadata"))

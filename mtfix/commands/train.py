@@ -76,7 +76,9 @@ def train(
     max_errors: Annotated[int, typer.Option("--max-errors", help="Most errors per sentence.")] = 3,
     dev: Annotated[
         Optional[Path],
-        typer.Option("--dev", help="Dev TSV (input, target in columns 1,2); default: held-out corpus."),
+        typer.Option(
+            "--dev", help="Dev TSV (input, target in columns 1,2); default: held-out corpus."
+        ),
     ] = None,
     init: Annotated[
         Optional[Path], typer.Option("--init", help="Start from this model directory.")
@@ -98,7 +100,9 @@ def train(
     batch_tokens: Annotated[int, typer.Option("--batch-tokens")] = 4096,
     lr: Annotated[float, typer.Option("--lr")] = 7e-4,
     warmup: Annotated[int, typer.Option("--warmup")] = 500,
-    eval_every: Annotated[int, typer.Option("--eval-every", help="Dev scores every N steps.")] = 500,
+    eval_every: Annotated[
+        int, typer.Option("--eval-every", help="Dev scores every N steps.")
+    ] = 500,
     checkpoint_minutes: Annotated[float, typer.Option("--checkpoint-minutes")] = 10.0,
     threads: Annotated[int, typer.Option("--threads", help="torch CPU threads.")] = 2,
     export: Annotated[
@@ -131,7 +135,9 @@ def train(
                                  f"(known: {', '.join(weights)})")  # fmt: skip
             weights[name.strip()] = float(value)
         if resume and init is not None:
-            raise UsageError("--resume continues OUT_DIR; --init starts from another model: pick one")
+            raise UsageError(
+                "--resume continues OUT_DIR; --init starts from another model: pick one"
+            )
         config = TrainConfig(
             out_dir=out_dir,
             pairs=sources,

@@ -1,7 +1,7 @@
 """The glossary stage: known mistranslations and the terms that replace them."""
 
 from .entries import Entry, Glossary
-from .formats import load_glossary, parse_glossary
+from .formats import dump_glossary, load_glossary, load_protected, parse_glossary
 from .matcher import Match, Matcher
 from .packs import DEFAULT_PACKS, available_packs, load_pack
 
@@ -12,7 +12,9 @@ __all__ = [
     "Match",
     "Matcher",
     "available_packs",
+    "dump_glossary",
     "load_glossary",
     "load_pack",
+    "load_protected",
     "parse_glossary",
 ]

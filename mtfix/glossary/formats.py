@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Literal
 
 from ..errors import GlossaryError
 from .entries import Entry, Glossary
@@ -80,7 +81,10 @@ def load_glossary(path: str | Path, *, rule_prefix: str | None = None) -> Glossa
         line = data[: exc.start].count(b"\n") + 1
         raise GlossaryError(p, line, "not valid UTF-8") from None
     delimiter = "," if p.suffix.lower() == ".csv" else "\t"
-    return parse_glossary(text, str(p), delimiter=delimiter, rule_prefix=rule_prefix)
+    from .matcher import paused_gc
+
+    with paused_gc():
+        return parse_glossary(text, str(p), delimiter=delimiter, rule_prefix=rule_prefix)
 
 
 def parse_glossary(
@@ -114,7 +118,7 @@ def parse_glossary(
     return Glossary(tuple(entries), name)
 
 
-def _quoting(delimiter: str) -> int:
+def _quoting(delimiter: str) -> Literal[0, 3]:
     # TSV cells are taken literally (quotes are text); CSV follows the usual quoting.
     return csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
 
@@ -244,8 +248,9 @@ def dump_glossary(glossary: Glossary, fmt: str) -> tuple[str, list[str]]:
         raise GlossaryError(glossary.name or "glossary", None, f"unknown format {fmt!r}")
     buffer = io.StringIO()
     if fmt == "tsv":  # TSV cells are literal: no quoting at all
-        writer = csv.writer(buffer, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None,
-                            lineterminator="\n")
+        writer = csv.writer(
+            buffer, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n"
+        )
     else:
         writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_WRITE_COLUMNS)

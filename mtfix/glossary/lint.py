@@ -71,7 +71,7 @@ def read_for_lint(path: str | Path) -> tuple[list[Entry], list[Finding]]:
 def lint_rows(
     text: str, name: str, *, delimiter: str = "\t", rule_prefix: str | None = None
 ) -> tuple[list[Entry], list[Finding]]:
-    """The entries of glossary ``text`` that load, and findings for the rows and cells that don't."""
+    """The entries of glossary ``text`` that load, and a finding for each row that does not."""
     prefix = rule_prefix if rule_prefix is not None else name
     entries: list[Entry] = []
     findings: list[Finding] = []
@@ -83,7 +83,9 @@ def lint_rows(
         except StopIteration:
             break
         except csv.Error as exc:
-            findings.append(Finding(f"{prefix}:{reader.line_num}", "error", f"malformed row: {exc}"))
+            findings.append(
+                Finding(f"{prefix}:{reader.line_num}", "error", f"malformed row: {exc}")
+            )
             break
         line = reader.line_num
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
@@ -105,7 +107,9 @@ def lint_rows(
     return entries, findings
 
 
-def _whitespace(row: list[str], columns: tuple[str, ...], where: str, pattern: bool) -> list[Finding]:
+def _whitespace(
+    row: list[str], columns: tuple[str, ...], where: str, pattern: bool
+) -> list[Finding]:
     out = []
     for column, cell in zip(columns, row):
         if not column or not cell:
@@ -113,7 +117,11 @@ def _whitespace(row: list[str], columns: tuple[str, ...], where: str, pattern: b
         if cell != cell.strip():
             out.append(Finding(where, "warning", f"{column} has leading or trailing whitespace"))
         parts = [cell] if (pattern and column == "variants") else cell.split("|")
-        if column in ("variants", "context") and len(parts) > 1 and any(not p.strip() for p in parts):
+        if (
+            column in ("variants", "context")
+            and len(parts) > 1
+            and any(not p.strip() for p in parts)
+        ):
             out.append(Finding(where, "warning", f"{column} has an empty '|' part"))
         if any("  " in p.strip() or "\t" in p.strip() or "\u00a0" in p for p in parts):
             out.append(Finding(where, "warning", f"{column} has doubled or unusual whitespace"))
@@ -133,14 +141,25 @@ def check_entries(entries: list[Entry]) -> list[Finding]:
                 if first.replacement == entry.replacement:
                     level, what = "warning", "duplicate of"
                 else:
-                    level, what = "error", f"conflicts ({first.replacement!r} vs {entry.replacement!r}) with"
+                    level, what = (
+                        "error",
+                        f"conflicts ({first.replacement!r} vs {entry.replacement!r}) with",
+                    )
                 findings.append(
-                    Finding(entry.rule, level, f"variant {variant!r} {what} {first_variant!r} at {first.rule}")
+                    Finding(
+                        entry.rule,
+                        level,
+                        f"variant {variant!r} {what} {first_variant!r} at {first.rule}",
+                    )
                 )
                 if level == "warning":
                     continue
                 findings.append(
-                    Finding(first.rule, "warning", f"variant {first_variant!r} is overridden by {entry.rule}")
+                    Finding(
+                        first.rule,
+                        "warning",
+                        f"variant {first_variant!r} is overridden by {entry.rule}",
+                    )
                 )
             seen[key] = (variant, entry)
     if not literal:
@@ -159,17 +178,17 @@ def _key(term: str, exact: bool) -> str:
 def _shadowed(matcher: Matcher, entries: list[Entry]) -> list[Finding]:
     """Variants that occur, as whole words, inside a longer variant of another entry."""
     findings = []
-    automaton = matcher._automaton
     reported: set[tuple[str, str]] = set()
     for entry in entries:
         for variant in entry.variants:
-            padded = f" {normalise(variant)} "
-            for end, (length, targets) in automaton.iter(padded):
-                if length >= len(padded) - 2:
+            norm = normalise(variant)
+            for start, stop, plural, targets in matcher.hits(f" {norm} "):
+                if plural or stop - start >= len(norm.strip()):
                     continue  # the variant itself
+                inner = variant[start:stop]
                 for target in targets:
                     other = target.entry
-                    if other is entry or target.plural:
+                    if other is entry or other.protect:
                         continue
                     if other.replacement.lower() in entry.replacement.lower():
                         continue  # consistent: "WeChat" inside "WeChat ID" is no surprise
@@ -177,7 +196,6 @@ def _shadowed(matcher: Matcher, entries: list[Entry]) -> list[Finding]:
                     if pair in reported:
                         continue
                     reported.add(pair)
-                    inner = padded[end - length : end].strip()
                     findings.append(
                         Finding(
                             other.rule,
@@ -249,7 +267,9 @@ def _all_context(entries: list[Entry]) -> str:
 
 def _from_error(error: GlossaryError) -> Finding:
     where = f"{error.path}:{error.line}" if error.line is not None else error.path
-    return Finding(where, "error", str(error).split(": ", 1)[1] if ": " in str(error) else str(error))
+    return Finding(
+        where, "error", str(error).split(": ", 1)[1] if ": " in str(error) else str(error)
+    )
 
 
 def lint(paths: Sequence[str | Path], packs: Sequence[str] = ()) -> list[Finding]:
@@ -263,7 +283,9 @@ def lint(paths: Sequence[str | Path], packs: Sequence[str] = ()) -> list[Finding
     for name in packs:
         if name not in available_packs():
             known = ", ".join(available_packs()) or "none"
-            findings.append(Finding(f"pack:{name}", "error", f"no such built-in pack (known: {known})"))
+            findings.append(
+                Finding(f"pack:{name}", "error", f"no such built-in pack (known: {known})")
+            )
             continue
         text = resources.files("mtfix.glossary").joinpath("packs", f"{name}.tsv").read_text("utf-8")
         loaded, problems = lint_rows(text, f"pack:{name}")

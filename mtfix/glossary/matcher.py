@@ -28,8 +28,11 @@ Matching rules:
 
 from __future__ import annotations
 
+import gc
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +40,30 @@ from .entries import Entry, Glossary
 
 _WORD = re.compile(r"[^\W_]+")
 _HYPHENS = frozenset("-\u2010\u2011\u2013")
+# Separators between the words of a variant that the text may use instead: one or
+# two whitespace characters (not a blank line), or a hyphen with a space either side.
+_SOFT_GAP = re.compile(r"\s{1,2}|\s?[-\u2010\u2011\u2013]\s?")
+_GAP_PROBES = (
+    "  ",
+    "\r\n",
+    " -",
+    "- ",
+    "\t",
+    " \n",
+    "\n ",
+    "\u2013 ",
+    " \u2013",
+    "\u2010 ",
+    " \u2010",
+    "\u2011 ",
+    " \u2011",
+    "\xa0",
+)
 # ASCII characters that are not letters or digits become spaces; the rest of the
 # (rare) non-ASCII separators are handled by a regex only when the text has any.
 _ASCII_MAP = bytes(b if chr(b).isalnum() or b >= 128 else 32 for b in range(256))
 _NON_ASCII_SEPARATOR = re.compile(r"[^\x00-\x7f\w]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}\Z")
 _EMAIL_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _NON_SPACE = re.compile(r"\S*")
@@ -62,38 +85,36 @@ class Match:
 class _Target:
     """One reading of an automaton key: which entry, and what to verify in the text.
 
-    A plain slotted class: glossaries of 100,000 entries create hundreds of
-    thousands of these, and building them must stay cheap.
+    Kept small and built without any parsing: glossaries of 100,000 entries
+    create hundreds of thousands of these, while only the few that the text
+    actually hits are ever verified (and their details worked out then).
     """
 
-    __slots__ = (
-        "index", "entry", "plural", "gap_spans", "gaps", "word_spans", "words",
-        "head", "tail", "simple",
-    )
+    __slots__ = ("index", "entry", "variant", "joined", "head", "tail", "simple", "_detail")
 
     def __init__(
-        self,
-        index: int,
-        entry: Entry,
-        plural: bool,
-        gap_spans: tuple[tuple[int, int], ...],
-        gaps: tuple[str, ...],
-        word_spans: tuple[tuple[int, int], ...],
-        words: tuple[str, ...],
-        head: str,
-        tail: str,
+        self, index: int, entry: Entry, variant: str, joined: bool, head: str, tail: str, words: int
     ) -> None:
         self.index = index  # position of the entry in the glossary: later wins ties
         self.entry = entry
-        self.plural = plural
-        self.gap_spans = gap_spans  # separators in the text, relative to the match start
-        self.gaps = gaps  # the variant's own separators, always accepted
-        self.word_spans = word_spans
-        self.words = words  # the variant's words as written (checked for exact-case entries)
+        self.variant = variant
+        self.joined = joined  # the "microletter" reading of a multi-word variant
         self.head = head  # punctuation before the first word of the variant, e.g. "(" in "(beta)"
         self.tail = tail
         # Nothing to verify beyond the automaton's whole-word hit:
-        self.simple = not (gap_spans or entry.exact_case or entry.context or head or tail)
+        self.simple = (words == 1 or joined) and not (
+            entry.exact_case or entry.context or head or tail
+        )
+        self._detail: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+    def detail(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The variant's words as written and the separators between them."""
+        if self._detail is None:
+            spans = [(m.start(), m.end()) for m in _WORD.finditer(self.variant)]
+            words = tuple(self.variant[a:b] for a, b in spans)
+            gaps = tuple(self.variant[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
+            self._detail = (("".join(words),) if self.joined else words), gaps
+        return self._detail
 
 
 def normalise(text: str) -> str:
@@ -105,66 +126,67 @@ def normalise(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    out = low.encode("utf-8", "surrogatepass").translate(_ASCII_MAP).decode("utf-8", "surrogatepass")
+    out = (
+        low.encode("utf-8", "surrogatepass").translate(_ASCII_MAP).decode("utf-8", "surrogatepass")
+    )
     if not out.isascii():
         out = _NON_ASCII_SEPARATOR.sub(" ", out)
     return out
 
 
-def _plural(word: str) -> str | None:
-    """The regular plural of a lower-case word, or ``None`` when too short to be safe."""
+def _plural_suffix(word: str) -> tuple[str, str] | None:
+    """How a lower-case word's regular plural is spelled: (stem, suffix); None when too short."""
     if len(word) < 3 or not word[-1].isalpha():
         return None
     if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
-        return word[:-1] + "ies"
+        return word[:-1] + "ie", "s"  # a key "companie" rarely ends inside other words
     if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    return word + "s"
+        return word, "es"
+    return word, "s"
 
 
 class Matcher:
     """Finds the variants of a glossary in texts; build once, use many times."""
 
     def __init__(self, glossary: Glossary | Iterable[Entry]) -> None:
-        entries = glossary.entries if isinstance(glossary, Glossary) else tuple(glossary)
-        table: dict[str, Any] = {}  # key -> one _Target, or a list of them
+        with paused_gc():  # hundreds of thousands of small objects, none of them cyclic
+            self._build(glossary.entries if isinstance(glossary, Glossary) else tuple(glossary))
+
+    def _build(self, entries: tuple[Entry, ...]) -> None:
+        # key -> [suffix, plural only?, targets]: the key is matched after a word
+        # boundary; what follows it in the text is either a boundary or the suffix
+        # of its last word's plural and then a boundary.
+        table: dict[str, list[Any]] = {}
         self._patterns: list[tuple[int, Entry, Any]] = []
+        literal = [(i, e, v) for i, e in enumerate(entries) if not e.pattern for v in e.variants]
+        # One normalise() call for all variants (it keeps lengths, so slicing works).
+        everything = normalise("".join(v for _, _, v in literal))
+        pos = 0
+        for index, entry, variant in literal:
+            norm = everything[pos : pos + len(variant)]
+            pos += len(variant)
+            _add_readings(table, index, entry, variant, norm)
         for index, entry in enumerate(entries):
             if entry.pattern:
-                from .patterns import compile_pattern
-
-                path, _, line = entry.rule.rpartition(":")
-                where = (path, int(line)) if line.isdigit() else (entry.rule, None)
-                compiled = compile_pattern(
-                    entry.variants[0], exact_case=entry.exact_case, where=where
-                )
-                self._patterns.append((index, entry, compiled))
-                continue
-            for variant in entry.variants:
-                for key, target in _readings(index, entry, variant):
-                    known = table.get(key)
-                    if known is None:
-                        table[key] = target
-                    elif isinstance(known, list):
-                        known.append(target)
-                    else:
-                        table[key] = [known, target]
+                self._patterns.append((index, entry, _compile(entry)))
         self._automaton: Any = None
+        self._values: list[tuple[int, str, bool, list[_Target]]] = []
         if table:
-            import ahocorasick
+            import ahocorasick_rs
 
-            automaton = ahocorasick.Automaton()
-            add = automaton.add_word
-            for key, targets in table.items():
-                if isinstance(targets, list):
-                    # Protected terms first, then later entries, then non-plural
-                    # readings: the first target that passes its checks decides.
+            keys = []
+            for key, (suffix, plural_only, targets) in table.items():
+                if len(targets) > 1:
+                    # Protected terms first, then later entries: the first target
+                    # that passes its checks decides what a span is.
                     targets.sort(key=_precedence)
-                    add(f" {key} ", (len(key), tuple(targets)))
-                else:
-                    add(f" {key} ", (len(key), (targets,)))
-            automaton.make_automaton()
-            self._automaton = automaton
+                keys.append((" " + key).encode("utf-8", "surrogatepass"))
+                self._values.append((len(key), suffix, plural_only, targets))
+            # Bytes and a contiguous NFA: the fastest search of the options measured
+            # (FACTS.md and benchmarks/bench_glossary.py), with a build time to match.
+            self._automaton = ahocorasick_rs.BytesAhoCorasick(
+                keys, implementation=ahocorasick_rs.Implementation.ContiguousNFA
+            )
 
     def find(self, text: str, *, context: str | None = None) -> list[Match]:
         """Every match in ``text``, left to right, non-overlapping.
@@ -174,24 +196,59 @@ class Matcher:
         """
         if not text or (self._automaton is None and not self._patterns):
             return []
-        padded = f" {normalise(text)} "
+        with paused_gc():  # a long document can yield many small candidate tuples
+            return self._find(text, context)
+
+    def hits(self, padded: str, back: Any = None) -> Iterator[tuple[int, int, bool, list[_Target]]]:
+        """Whole-word occurrences of any key in ``padded`` (``" " + normalise(text) + " "``).
+
+        Yields ``(start, stop, plural, targets)`` with offsets in ``text``; the
+        targets are not verified yet (separators, case, context). When
+        ``padded`` was made from a copy of the text with some separators
+        shortened, ``back`` maps its offsets to offsets in ``text``.
+        """
+        if self._automaton is None:
+            return
+        data = padded.encode("utf-8", "surrogatepass")
+        to_char = _char_offsets(padded, data)
+        values = self._values
+        for index, begin, _ in self._automaton.find_matches_as_indexes(data, overlapping=True):
+            length, suffix, plural_only, targets = values[index]
+            start = begin if to_char is None else to_char(begin)  # text offset of the key
+            after = start + length + 1  # padded offset just after the key
+            if padded[after] == " " and not plural_only:
+                stop, plural = start + length, False
+            elif suffix and padded.startswith(suffix, after) and padded[after + len(suffix)] == " ":
+                stop, plural = start + length + len(suffix), True
+            else:
+                continue  # the key ends inside a longer word
+            if back is None:
+                yield start, stop, plural, targets
+            else:
+                yield back(start), back(stop), plural, targets
+
+    def _find(self, text: str, context: str | None) -> list[Match]:
+        norm = normalise(text)
+        padded = f" {norm} "
         gate = _ContextGate(padded if context is None else None, context)
         found: list[tuple[int, int, bool, int, Any]] = []
         shields: list[tuple[int, int]] = []
-        if self._automaton is not None:
-            for end, (length, targets) in self._automaton.iter(padded):
-                start = end - length - 1  # end is the trailing pad; -1 for the leading pad
-                for target in targets:
-                    if not target.simple and not _verify(target, text, start, gate):
-                        continue
-                    if target.entry.protect:
-                        shields.append((start, start + length))
-                    elif target.head or target.tail:
-                        a, b = _extend(target, text, start, start + length)
-                        found.append((a, -b, target.plural, -target.index, target))
-                    else:
-                        found.append((start, -start - length, target.plural, -target.index, target))
-                    break
+        searched, back = padded, None
+        runs = _long_gaps(text)
+        if runs:  # "micro  letter", "micro - letter": search a copy with one space there
+            searched, back = _shorten(norm, runs)
+        for start, stop, plural, targets in self.hits(searched, back):
+            for target in targets:
+                if not target.simple and not _verify(target, text, start, stop, plural, gate):
+                    continue
+                if target.entry.protect:
+                    shields.append((start, stop))
+                elif target.head or target.tail:
+                    a, b = _extend(target, text, start, stop)
+                    found.append((a, -b, plural, -target.index, target))
+                else:
+                    found.append((start, -stop, plural, -target.index, target))
+                break
         for index, entry, compiled in self._patterns:
             if entry.context and not gate.allows(entry.context):
                 continue
@@ -205,71 +262,173 @@ class Matcher:
         return [_match(text, c) for c in _select(found, shields)]
 
 
-def _precedence(target: _Target) -> tuple[bool, int, bool]:
-    return (not target.entry.protect, -target.index, target.plural)
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic structures.
+
+    Without this, Python rescans the growing tables again and again; building
+    a 100,000-entry glossary takes about three times longer.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-def _readings(index: int, entry: Entry, variant: str) -> Iterator[tuple[str, _Target]]:
-    """The automaton keys under which ``variant`` is found, each with what to verify."""
-    norm = normalise(variant)
-    first = len(norm) - len(norm.lstrip(" "))
-    last = len(norm.rstrip(" "))
-    if last == 0:
+def _long_gaps(text: str) -> list[tuple[int, int]]:
+    """Separators of two or three characters between two words that still count as soft.
+
+    Found from substring probes (``str.find`` is fast and ordinary prose has
+    few of them), each widened to its whole run of spaces and hyphens.
+    """
+    found: set[tuple[int, int]] = set()
+    size = len(text)
+    for probe in _GAP_PROBES:
+        pos = text.find(probe)
+        while pos != -1:
+            a, b = pos, pos + len(probe)
+            while a > 0 and pos - a < 2 and _is_separator(text[a - 1]):
+                a -= 1
+            while b < size and b - pos < 4 and _is_separator(text[b]):
+                b += 1
+            if (
+                2 <= b - a <= 3
+                and a > 0
+                and b < size
+                and text[a - 1].isalnum()
+                and text[b].isalnum()
+                and _soft(text[a:b])
+            ):
+                found.add((a, b))
+            pos = text.find(probe, pos + 1)
+    return sorted(found)
+
+
+def _is_separator(ch: str) -> bool:
+    return ch.isspace() or ch in _HYPHENS
+
+
+def _shorten(norm: str, runs: list[tuple[int, int]]) -> tuple[str, Any]:
+    """``" " + norm + " "`` with each run made one space, and a map back to ``text`` offsets."""
+    pieces, pos = [" "], 0
+    marks: list[int] = []  # offset in the copy (without pad) just after each shortened run
+    removed: list[int] = [0]  # characters removed up to and including each run
+    for a, b in runs:
+        pieces.append(norm[pos:a])
+        pieces.append(" ")
+        marks.append(a - removed[-1] + 1)
+        removed.append(removed[-1] + (b - a - 1))
+        pos = b
+    pieces.append(norm[pos:])
+    pieces.append(" ")
+
+    def back(offset: int) -> int:
+        return offset + removed[bisect_right(marks, offset)]
+
+    return "".join(pieces), back
+
+
+def _char_offsets(padded: str, data: bytes) -> Any:
+    """A function from byte offsets in ``data`` (``padded`` in UTF-8) to character offsets.
+
+    ``None`` when the text is ASCII and the two are the same.
+    """
+    if len(data) == len(padded):
+        return None
+    starts: list[int] = []  # byte offset where each non-ASCII character starts
+    extra: list[int] = [0]  # bytes beyond one, for the first k non-ASCII characters
+    for m in _NON_ASCII.finditer(padded):
+        ch = m.group()
+        starts.append(m.start() + extra[-1])
+        extra.append(extra[-1] + len(ch.encode("utf-8", "surrogatepass")) - 1)
+
+    def to_char(offset: int) -> int:
+        return offset - extra[bisect_right(starts, offset - 1)]
+
+    return to_char
+
+
+def _compile(entry: Entry) -> Any:
+    from .patterns import compile_pattern
+
+    path, _, line = entry.rule.rpartition(":")
+    where = (path, int(line)) if line.isdigit() else (entry.rule, None)
+    return compile_pattern(entry.variants[0], exact_case=entry.exact_case, where=where)
+
+
+def _precedence(target: _Target) -> tuple[bool, int]:
+    return (not target.entry.protect, -target.index)
+
+
+def _add_readings(
+    table: dict[str, list[Any]], index: int, entry: Entry, variant: str, norm: str
+) -> None:
+    """Put ``variant`` (``norm`` is its normalised form) into ``table`` under each key."""
+    core = norm.strip(" ")
+    if not core:
         return
-    head, tail = variant[:first].strip(), variant[last:].strip()
-    core = norm[first:last]
-    if "  " not in core:  # the usual case: words separated by one character
-        lower = core.split(" ")
-        word_spans, pos = [], 0
-        for w in lower:
-            word_spans.append((pos, pos + len(w)))
-            pos += len(w) + 1
+    if len(core) == len(variant):
+        head = tail = ""
     else:
-        word_spans = [(m.start(), m.end()) for m in _WORD.finditer(core)]
-        lower = [core[a:b] for a, b in word_spans]
-    n = len(lower)
-    gap_spans = tuple((word_spans[i][1], word_spans[i + 1][0]) for i in range(n - 1))
-    gaps = tuple(variant[first + a : first + b] for a, b in gap_spans)
-    words = tuple(variant[first + a : first + b] for a, b in word_spans)
-    spans = tuple(word_spans)
-    plural = _plural(lower[-1])
-    grow = len(plural) - len(lower[-1]) if plural else 0
-    forms = [(core, spans, gap_spans, words)]
-    spaced = " ".join(lower)
-    if spaced != core:
-        pos, ws = 0, []
-        for w in lower:
-            ws.append((pos, pos + len(w)))
-            pos += len(w) + 1
-        between = tuple((ws[i][1], ws[i + 1][0]) for i in range(n - 1))
-        forms.append((spaced, tuple(ws), between, words))
-    for key, wspans, gspans, exact in forms:
-        yield key, _Target(index, entry, False, gspans, gaps, wspans, exact, head, tail)
-        if plural:
-            a, b = wspans[-1]
-            yield (
-                key[: a] + plural,
-                _Target(index, entry, True, gspans, gaps, wspans[:-1] + ((a, b + grow),), exact, head, tail),
-            )
-    if n > 1:  # joined: "microletter"
-        joined = "".join(lower)
-        yield joined, _Target(index, entry, False, (), (), ((0, len(joined)),), ("".join(words),), head, tail)
+        first = norm.index(core[0])
+        head, tail = variant[:first].strip(), variant[first + len(core) :].strip()
+    words = core.split()
+    last = words[-1]
+    plural = _plural_suffix(last)
+    suffix = plural[1] if plural else ""
+    keys = [(core, False)]
+    if len(words) > 1:
+        spaced = " ".join(words)
+        if spaced != core:  # written with other separators ("a+b (c)"): also with single ones
+            keys.append((spaced, False))
+        keys.append(("".join(words), True))
+    for key, joined in keys:
+        target = _Target(index, entry, variant, joined, head, tail, len(words))
+        slot = table.get(key)
+        if slot is None:
+            table[key] = [suffix, False, [target]]
+        else:
+            slot[1] = False
+            slot[2].append(target)
+        if plural and plural[0] != last:  # "company" is found as "compani" + "es"
+            stem = key[: len(key) - len(last)] + plural[0]
+            slot = table.get(stem)
+            if slot is None:
+                table[stem] = [suffix, True, [target]]
+            else:
+                slot[2].append(target)
 
 
-def _verify(target: _Target, text: str, start: int, gate: _ContextGate) -> bool:
-    """Whether the whole-word hit at ``start`` really is ``target`` in ``text``."""
-    for k, (a, b) in enumerate(target.gap_spans):
-        gap = text[start + a : start + b]
-        if gap != target.gaps[k] and not (len(gap) == 1 and (gap.isspace() or gap in _HYPHENS)):
-            return False
+def _verify(
+    target: _Target, text: str, start: int, stop: int, plural: bool, gate: _ContextGate
+) -> bool:
+    """Whether the whole-word hit ``text[start:stop]`` really is ``target``."""
+    words, gaps = target.detail()
     entry = target.entry
-    if entry.exact_case:
-        last = len(target.words) - 1
-        for k, ((a, b), word) in enumerate(zip(target.word_spans, target.words)):
-            seen = text[start + a : start + b]
-            if seen != word and not (target.plural and k == last and seen.startswith(word)):
+    if len(words) > 1 or entry.exact_case:
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text, start, stop)]
+        if len(spans) != len(words):
+            return False
+        for k in range(len(spans) - 1):
+            gap = text[spans[k][1] : spans[k + 1][0]]
+            if gap != gaps[k] and not (
+                (gap.isspace() or gap in _HYPHENS) if len(gap) == 1 else _soft(gap)
+            ):
                 return False
+        if entry.exact_case:
+            last = len(words) - 1
+            for k, ((a, b), word) in enumerate(zip(spans, words)):
+                seen = text[a:b]
+                if seen != word and not (plural and k == last and seen.startswith(word[:-1])):
+                    return False
     return not entry.context or gate.allows(entry.context)
+
+
+def _soft(gap: str) -> bool:
+    return _SOFT_GAP.fullmatch(gap) is not None and "\n\n" not in gap and "\r\r" not in gap
 
 
 def _extend(target: _Target, text: str, start: int, end: int) -> tuple[int, int]:
@@ -333,6 +492,12 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
 
+def _word_end(text: str, pos: int) -> int:
+    """Where the run of non-space characters starting at ``pos`` ends."""
+    m = _NON_SPACE.match(text, pos)
+    return m.end() if m else pos
+
+
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans never rewritten: URLs, e-mail addresses and `code`.
 
@@ -345,14 +510,14 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
         low = text
     pos = low.find("://")
     while pos != -1:
-        end = _NON_SPACE.match(text, pos).end()
+        end = _word_end(text, pos)
         scheme = _SCHEME.search(low, max(0, pos - 5), pos)
         if scheme:
             spans.append((scheme.start(), end))
         pos = low.find("://", max(end, pos + 1))
     pos = low.find("www.")
     while pos != -1:
-        end = _NON_SPACE.match(text, pos).end()
+        end = _word_end(text, pos)
         spans.append((pos, end))
         pos = low.find("www.", max(end, pos + 1))
     pos = text.find("@")

@@ -11,11 +11,13 @@ and a ``definition`` or ``note`` its note.
 
 The XML is parsed with :mod:`defusedxml`: entity declarations (the "billion
 laughs" bomb) and external entities or DTDs are refused, never expanded or
-fetched. Errors name the file and line.
+fetched (a DOCTYPE naming only an external DTD is blanked out first, as TBX
+2008 files carry one). Errors name the file and line.
 """
 
 from __future__ import annotations
 
+import re
 import xml.sax
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
@@ -119,6 +121,7 @@ def parse_tbx(data: bytes, name: str, *, rule_prefix: str | None = None) -> Glos
     from defusedxml import DefusedXmlException
 
     handler = _Handler()
+    data = _drop_external_doctype(data)
     try:
         defusedxml.sax.parseString(
             data, handler, forbid_dtd=False, forbid_entities=True, forbid_external=True
@@ -141,6 +144,23 @@ def parse_tbx(data: bytes, name: str, *, rule_prefix: str | None = None) -> Glos
     return Glossary(tuple(entries), name)
 
 
+_EXTERNAL_DOCTYPE = re.compile(rb"<!DOCTYPE\s+[\w:.-]+\s+(?:SYSTEM|PUBLIC)\s[^\[<>]*>")
+
+
+def _drop_external_doctype(data: bytes) -> bytes:
+    """Blank out a DOCTYPE that only names an external DTD (common in TBX 2008 files).
+
+    The DTD is never fetched either way; without this the safe parser refuses
+    the whole file. A DOCTYPE with an internal subset (``[...]``, where entity
+    declarations live) is left for the parser to refuse. Line numbers are kept.
+    """
+    m = _EXTERNAL_DOCTYPE.search(data, 0, 4096)
+    if m is None:
+        return data
+    blank = bytes(b if b == 0x0A else 0x20 for b in m.group())
+    return data[: m.start()] + blank + data[m.end() :]
+
+
 def _entry(concept: _Concept, name: str, prefix: str) -> Entry | None:
     english = [t for lang, terms in concept.terms.items() if _is(lang, "en") for t in terms]
     variants = [t for t in english if t.status in VARIANT_STATUSES]
@@ -151,7 +171,9 @@ def _entry(concept: _Concept, name: str, prefix: str) -> Entry | None:
         unmarked = [t for t in english if not t.status]
         if len(unmarked) != 1:
             raise GlossaryError(
-                name, concept.line, "concept has deprecated/admitted English terms but no preferred term"
+                name,
+                concept.line,
+                "concept has deprecated/admitted English terms but no preferred term",
             )
         preferred = unmarked
     for term in (*variants, preferred[0]):

@@ -132,7 +132,9 @@ class CTranslate2Backend:
         todo = [
             j
             for j, enc in enumerate(encoded)
-            if enc is not None and self._unk not in enc.ids and len(enc.ids) <= self.max_input_tokens
+            if enc is not None
+            and self._unk not in enc.ids
+            and len(enc.ids) <= self.max_input_tokens
         ]
         todo.sort(key=lambda j: len(encoded[j].ids))  # type: ignore[union-attr]
         for b in range(0, len(todo), self.batch_size):
@@ -182,7 +184,9 @@ class CTranslate2Backend:
             src_tokens = [self._tokens(s) for _, s, _ in batch]
             # score_batch appends </s> to the target itself: pass it without one.
             tgt_tokens = [self._tokens(t)[:-1] for _, _, t in batch]
-            for (i, _, _), scored in zip(batch, self.translator.score_batch(src_tokens, tgt_tokens)):
+            for (i, _, _), scored in zip(
+                batch, self.translator.score_batch(src_tokens, tgt_tokens)
+            ):
                 total = totals.setdefault(i, [0.0, 0.0])
                 total[0] += sum(scored.log_probs)
                 total[1] += len(scored.log_probs)

@@ -134,9 +134,7 @@ def judge(
     if config.max_char_edit_ratio < 1.0:
         chars = char_edit_distance(original, rewrite) / max(len(original), 1)
         if chars > config.max_char_edit_ratio:
-            return Verdict(
-                False, f"char edit ratio {chars:.2f} > {config.max_char_edit_ratio:.2f}"
-            )
+            return Verdict(False, f"char edit ratio {chars:.2f} > {config.max_char_edit_ratio:.2f}")
     return Verdict(True, f"accepted (edit ratio {edits:.2f})")
 
 

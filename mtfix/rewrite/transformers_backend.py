@@ -114,6 +114,7 @@ class TransformersBackend:
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()  # no loading bars on the user's stderr
         if threads:
             torch.set_num_threads(threads)
         try:
@@ -216,10 +217,10 @@ class TransformersBackend:
             if len(src_pieces) == 1:
                 chunks.append((i, src.strip(), tgt.strip()))
                 continue
-            tgt_pieces = _cut(tgt, [m.end() for m in _CLAUSE_BREAK.finditer(tgt)])
+            tgt_pieces: list[str] | None = _cut(tgt, [m.end() for m in _CLAUSE_BREAK.finditer(tgt)])
             if src == tgt:
                 tgt_pieces = list(src_pieces)
-            elif len(tgt_pieces) != len(src_pieces):
+            elif tgt_pieces is not None and len(tgt_pieces) != len(src_pieces):
                 tgt_pieces = _regroup(tgt_pieces, self._pieces(src))
             if tgt_pieces is None or len(tgt_pieces) != len(src_pieces):
                 results[i] = float("-inf")

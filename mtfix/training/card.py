@@ -50,9 +50,10 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
     lines = [
         "# mtfix rewrite model",
         "",
-        "A small BART-style seq2seq model trained from scratch with `mtfix train` on the CPU. Its job:",
-        "the errors of poor (word-by-word) machine translation that can be fixed from the English",
-        "alone — duplicated words, misplaced auxiliaries, article and preposition slips, agreement,",
+        "A small BART-style seq2seq model trained from scratch with `mtfix train` on the CPU.",
+        "Its job: the errors of poor (word-by-word) machine translation that can be fixed from",
+        "the English alone — duplicated words, misplaced auxiliaries, article and preposition",
+        "slips, agreement,",
         "tense and number errors, literal calques. It is meant to run behind mtfix's guard",
         "(`mtfix/rewrite/guard.py`), which keeps a rewrite only when it is small, keeps every",
         "protected span and scores better than copying the input.",
@@ -70,7 +71,8 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
         "",
         "## Training",
         f"- steps: {state.get('step')}, epochs started: {int(state.get('epoch', 0)) + 1}, "
-        f"training time: {float(state.get('train_seconds', 0)) / 60:.1f} min on 2 CPU cores "
+        f"training time: {float(state.get('train_seconds', 0)) / 60:.1f} min on the CPU "
+        f"({args.get('threads')} torch thread(s)) "
         f"({'finished' if state.get('finished') else 'checkpoint'})",
         f"- seed {state.get('seed')}, learning rate {args.get('lr')} (warm-up "
         f"{args.get('warmup')} steps, then inverse square root), batches of ~"

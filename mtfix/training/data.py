@@ -127,10 +127,10 @@ def chrf(hypothesis: str, reference: str, order: int = 6, beta: float = 2.0) -> 
         recalls.append(overlap / sum(r.values()))
     if not precisions:
         return 100.0 if hyp == ref else 0.0
-    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
-    if p + r == 0:
+    prec, rec = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    if prec + rec == 0:
         return 0.0
-    return 100 * (1 + beta**2) * p * r / (beta**2 * p + r)
+    return 100 * (1 + beta**2) * prec * rec / (beta**2 * prec + rec)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..rewrite.guard import GuardConfig, Verdict, decide
+from ..rewrite.guard import GuardConfig, Verdict, decide, word_edit_distance
 from .data import held_out_sentences, open_text
 from .noise import NoiseConfig, add_noise, pack_calques
 
@@ -83,6 +83,14 @@ def measure_noise(
     def fixed(outputs: list[str]) -> float:
         return sum(o == c for o, c in zip(outputs, clean)) / max(len(clean), 1)
 
+    def closer(outputs: list[str]) -> float:
+        """Share of noisy sentences brought closer (in words) to the clean original."""
+        won = 0
+        for out, bad, want in zip(outputs, noisy, clean):
+            w = want.split()
+            won += word_edit_distance(out.split(), w) < word_edit_distance(bad.split(), w)
+        return won / max(len(clean), 1)
+
     def changed(outputs: list[str]) -> float:
         return sum(o != s for o, s in zip(outputs, sample)) / max(len(sample), 1)
 
@@ -98,13 +106,13 @@ def measure_noise(
         "fixed_raw": fixed(on_noisy.raw),
         "changed_raw": changed(on_clean.raw),
         "fixed": {level: fixed(on_noisy.kept[level]) for level in levels},
+        "closer_raw": closer(on_noisy.raw),
+        "closer": {level: closer(on_noisy.kept[level]) for level in levels},
         "changed": {level: changed(on_clean.kept[level]) for level in levels},
         "fixed_by_kind": {k: v[0] / v[1] for k, v in sorted(by_kind.items())},
-        "examples": [
-            (b, o, c)
-            for b, o, c in zip(noisy, on_noisy.kept[default], clean)
-            if o != b
-        ][:8],
+        "examples": [(b, o, c) for b, o, c in zip(noisy, on_noisy.kept[default], clean) if o != b][
+            :8
+        ],
     }
 
 
@@ -130,36 +138,35 @@ def measure_wmt(
 
     mt, ref = read_tsv_columns(path, (1, 2), rows)
     guarded = run_guarded(backend, mt, levels)
-    systems = [("do nothing", mt), ("raw model", guarded.raw)]
+    systems: list[tuple[str, Sequence[str]]] = [("do nothing", mt), ("raw model", guarded.raw)]
     systems += [(f"guarded {level}", guarded.kept[level]) for level in levels]
     metrics = {"chrF++": CHRF(word_order=2), "TER": TER()}
     paired = PairedTest(
         systems, metrics, references=[ref], test_type="bs", n_samples=1000, n_ar_confidence=-1
     )
-    signatures, table = paired()
+    signatures, table_ = paired()
+    table: dict[str, Any] = dict(table_)
     result: dict[str, Any] = {"rows": len(mt), "systems": {}, "signatures": {}}
+    # sacrebleu keys the table by its own metric names (chrF2++, TER), in our order.
+    names = dict(zip(metrics, [k for k in table if k != "System"]))
     for k, (name, hyps) in enumerate(systems):
         result["systems"][name] = {
             "changed": sum(h != m for h, m in zip(hyps, mt)),
             **{
                 metric: {
-                    "score": float(table[metric][k].score),
-                    "p_value": None if k == 0 else float(table[metric][k].p_value),
+                    "score": float(table[names[metric]][k].score),
+                    "p_value": None if k == 0 else float(table[names[metric]][k].p_value),
                 }
                 for metric in metrics
             },
         }
     result["signatures"] = {m: str(s) for m, s in signatures.items()}
     default = levels[0]
-    result["accepted_examples"] = [
-        (m, h) for m, h in zip(mt, guarded.kept[default]) if m != h
-    ][:10]
+    result["accepted_examples"] = [(m, h) for m, h in zip(mt, guarded.kept[default]) if m != h][:10]
     return result
 
 
-def measure_keep(
-    backend: Any, path: Path, *, levels: Sequence[float] = (0.5,)
-) -> dict[str, Any]:
+def measure_keep(backend: Any, path: Path, *, levels: Sequence[float] = (0.5,)) -> dict[str, Any]:
     """Of the rows whose MT equals its post-edit, the share each system leaves unchanged."""
     mt, pe = read_tsv_columns(path, (1, 2))
     good = [m for m, p in zip(mt, pe) if m.strip() == p.strip()]

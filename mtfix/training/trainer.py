@@ -152,7 +152,7 @@ def new_model(shape: ModelShape, vocab_size: int) -> Any:
         bos_token_id=0,
         decoder_start_token_id=0,
         forced_eos_token_id=1,
-        scale_embedding=True,
+        scale_embedding=False,  # learned positions must not be drowned by scaled tokens
         tie_word_embeddings=True,
     )
     return BartForConditionalGeneration(config)
@@ -245,7 +245,9 @@ def dev_pairs(config: TrainConfig) -> list[Pair]:
     return out
 
 
-def evaluate_dev(model: Any, tokenizer: Any, pairs: list[Pair], max_tokens: int) -> dict[str, float]:
+def evaluate_dev(
+    model: Any, tokenizer: Any, pairs: list[Pair], max_tokens: int
+) -> dict[str, float]:
     """Teacher-forced loss, greedy-output chrF (sacrebleu), exact matches, clean rows kept."""
     import sacrebleu
 
@@ -261,9 +263,13 @@ def evaluate_dev(model: Any, tokenizer: Any, pairs: list[Pair], max_tokens: int)
                                truncation=True, max_length=max_tokens)["input_ids"]  # fmt: skip
             labels[labels == tokenizer.pad_token_id] = -100
             losses.append(float(model(**enc, labels=labels).loss))
-            generated = model.generate(**enc, num_beams=1, do_sample=False,
-                                       max_new_tokens=int(enc["input_ids"].shape[1] * 1.3) + 5)  # fmt: skip
-            outputs.extend(d.strip() for d in tokenizer.batch_decode(generated, skip_special_tokens=True))
+            longest = int(enc["input_ids"].shape[1])
+            generated = model.generate(
+                **enc, num_beams=1, do_sample=False, max_new_tokens=int(longest * 1.3) + 5
+            )
+            outputs.extend(
+                d.strip() for d in tokenizer.batch_decode(generated, skip_special_tokens=True)
+            )
     model.train()
     targets = [t for _, t in pairs]
     clean = [i for i, (s, t) in enumerate(pairs) if s == t]
@@ -376,7 +382,9 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
                 continue
             input_ids = _pad([src_ids[i] for i in batch], 0)
             labels = _pad([tgt_ids[i] for i in batch], -100)
-            loss = model(input_ids=input_ids, attention_mask=(input_ids != 0).long(), labels=labels).loss
+            loss = model(
+                input_ids=input_ids, attention_mask=(input_ids != 0).long(), labels=labels
+            ).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             step += 1
