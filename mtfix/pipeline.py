@@ -32,7 +32,7 @@ from dataclasses import replace
 from typing import Any
 
 from .config import RepairConfig, default_model_dir
-from .glossary import Glossary, Matcher, load_glossary, load_pack
+from .glossary import Glossary, Matcher, load_glossary, load_pack, load_protected
 from .glossary.matcher import Match
 from .records import Decision, Edit, RepairResult, Segment
 from .rewrite import RewriteBackend, create_backend, judge
@@ -50,6 +50,8 @@ def build_glossary(config: RepairConfig) -> Glossary:
         glossary = glossary + load_pack(name)
     for path in config.glossaries:
         glossary = glossary + load_glossary(path)
+    for path in config.protect:
+        glossary = glossary + load_protected(path)
     return glossary
 
 
@@ -120,8 +122,11 @@ class Repairer:
             if i not in targets:
                 edits.extend(unicode_edits)
                 continue
-            matches = self.matcher.find(current[i], context=context) if len(self.glossary) else []
-            edits.extend(_merge_fixed(segments[i], unicode_edits, current[i], matches))
+            found_here = (
+                self.matcher.find(current[i], context=context) if len(self.glossary) else []
+            )
+            merged, matches = _merge_fixed(segments[i], unicode_edits, current[i], found_here)
+            edits.extend(merged)
             if matches:
                 current[i] = _apply_at(current[i], 0, matches)
                 protected[i] = [m.replacement for m in matches]
@@ -257,8 +262,10 @@ def _apply_at(text: str, offset: int, matches: Sequence[Match]) -> str:
 
 def _merge_fixed(
     seg: Segment, unicode_edits: Sequence[Edit], fixed: str, matches: Sequence[Match]
-) -> list[Edit]:
+) -> tuple[list[Edit], list[Match]]:
     """Unicode edits of ``seg`` plus glossary matches found in its repaired text ``fixed``.
+
+    Returns the edits and the matches kept (those to apply to ``fixed``).
 
     Match offsets are into ``fixed``; they are mapped back to the input. A
     match that touches a unicode edit absorbs it: the glossary edit then
@@ -278,6 +285,7 @@ def _merge_fixed(
 
     absorbed: set[int] = set()
     out: list[Edit] = []
+    kept: list[Match] = []
     last_end = -1
     for m in matches:
         a, b = m.start, m.end
@@ -288,6 +296,7 @@ def _merge_fixed(
         if a < last_end:
             continue  # two terms over one repaired character: keep the first
         absorbed.update(hit)
+        kept.append(m)
         last_end = b
         start, end = to_input(a), to_input(b)
         after = fixed[a : m.start] + m.replacement + fixed[m.end : b]
@@ -295,7 +304,7 @@ def _merge_fixed(
         before = seg.text[start - seg.start : end - seg.start]
         out.append(replace(glossary, start=start, end=end, before=before, after=after))
     out.extend(u for k, (_, _, u) in enumerate(spans) if k not in absorbed)
-    return out
+    return out, kept
 
 
 _STRIPPED = frozenset({"boilerplate", "metadata"})

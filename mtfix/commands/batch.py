@@ -46,6 +46,7 @@ def batch(
     ] = "",
     force: Annotated[bool, typer.Option("--force", help="Redo files already up to date.")] = False,
     glossary: options.Glossaries = None,
+    protect: options.Protects = None,
     pack: options.Packs = None,
     no_packs: options.NoPacks = False,
     model: options.Model = None,
@@ -79,6 +80,7 @@ def batch(
 
     config = options.repair_config(
         glossary=glossary,
+        protect=protect,
         pack=pack,
         no_packs=no_packs,
         model=model,

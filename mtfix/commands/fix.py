@@ -24,6 +24,7 @@ def fix(
         OutputFormat, typer.Option("--format", "-f", help="text, jsonl (segments + edits) or diff.")
     ] = OutputFormat.text,
     glossary: options.Glossaries = None,
+    protect: options.Protects = None,
     pack: options.Packs = None,
     no_packs: options.NoPacks = False,
     model: options.Model = None,
@@ -54,6 +55,7 @@ def fix(
 
     config = options.repair_config(
         glossary=glossary,
+        protect=protect,
         pack=pack,
         no_packs=no_packs,
         model=model,

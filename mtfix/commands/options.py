@@ -13,7 +13,13 @@ from ..config import RepairConfig
 
 Glossaries = Annotated[
     Optional[list[Path]],
-    typer.Option("--glossary", "-g", help="A glossary file (TSV/CSV); repeatable."),
+    typer.Option("--glossary", "-g", help="A glossary file (TSV/CSV/TBX); repeatable."),
+]
+Protects = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--protect", help="Do-not-touch terms, one per line; no glossary entry rewrites them."
+    ),
 ]
 Packs = Annotated[
     Optional[list[str]],
@@ -56,6 +62,7 @@ NoUnicodeFix = Annotated[
 OutputEncoding = Annotated[
     str, typer.Option("--output-encoding", help="Encoding of text output (default UTF-8).")
 ]
+
 
 class InputFormatName(str, Enum):
     """The names --input-format accepts (mtfix.formats.FORMATS)."""
@@ -114,10 +121,12 @@ def repair_config(
     trust_pickle: bool,
     strip_boilerplate: bool = False,
     no_unicode_fix: bool = False,
+    protect: list[Path] | None = None,
 ) -> RepairConfig:
     """The RepairConfig the shared repair options describe."""
     config = RepairConfig(
         glossaries=tuple(str(g) for g in glossary or ()),
+        protect=tuple(str(p) for p in protect or ()),
         model=str(model) if model else None,
         use_model=not no_model,
         backend=backend,

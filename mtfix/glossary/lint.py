@@ -211,8 +211,9 @@ def _replacements(matcher: Matcher, entries: list[Entry]) -> list[Finding]:
     """Replacements containing other entries' variants; whole-term ones that loop are cycles."""
     findings = []
     rewrites: dict[int, list[Entry]] = {}
+    context = _all_context(entries)
     for entry in entries:
-        for match in matcher.find(entry.replacement, context=_all_context(entries)):
+        for match in matcher.find(entry.replacement, context=context):
             other = match.entry
             if other is entry or match.replacement == match.before:
                 continue

@@ -2,10 +2,11 @@
 
 How: the text is normalised once into a string of the same length (lower
 case, every character that is not a letter or digit turned into a space). An
-Aho-Corasick automaton holding every spelling of every variant, each padded
-with a space on both sides (" micro letter ", " microletter ",
-" micro letters "), runs over it in a single pass; because of the padding it
-reports only whole-word occurrences. Only those candidates reach Python, which
+Aho-Corasick automaton (``ahocorasick_rs``, over UTF-8 bytes) holding every
+spelling of every variant, each after a space (" micro letter",
+" microletter"), runs over it in a single pass; a hit counts only when a
+space, or the plural ending of the last word and a space, follows, so only
+whole-word occurrences remain. Only those candidates reach Python, which
 checks what the automaton cannot: the real separators between words, exact
 case, context gates, protected spans; then picks leftmost-longest matches.
 Cost grows with the length of the text and the number of real candidates, not
@@ -14,9 +15,12 @@ nothing an entry contains can slow matching down; pattern entries (explicitly
 marked) run on RE2, whose time is linear in the text.
 
 Matching rules:
-- whole words only; a single space, line break or hyphen between the words of
-  a variant, or nothing at all, are the same ("micro letter", "micro-letter",
-  "microletter"); the separator the variant itself is written with matches too;
+- whole words only; one or two whitespace characters (not a blank line), a
+  hyphen or dash with at most one space either side, or nothing at all between
+  the words of a variant are the same ("micro letter", "micro-letter",
+  "micro - letter", "microletter"); the separator the variant itself is
+  written with matches too. Separators of two or three characters are found
+  by cheap probes and searched in a copy where they are one space;
 - leftmost, then longest match wins; at equal spans a non-plural reading beats a
   plural one and a later entry beats an earlier one; a replacement is never
   matched again (one pass, no cascades);
@@ -43,22 +47,10 @@ _HYPHENS = frozenset("-\u2010\u2011\u2013")
 # Separators between the words of a variant that the text may use instead: one or
 # two whitespace characters (not a blank line), or a hyphen with a space either side.
 _SOFT_GAP = re.compile(r"\s{1,2}|\s?[-\u2010\u2011\u2013]\s?")
-_GAP_PROBES = (
-    "  ",
-    "\r\n",
-    " -",
-    "- ",
-    "\t",
-    " \n",
-    "\n ",
-    "\u2013 ",
-    " \u2013",
-    "\u2010 ",
-    " \u2010",
-    "\u2011 ",
-    " \u2011",
-    "\xa0",
-)
+# Probes for long separators, each starting with a byte that is rare in prose
+# (double spaces are found separately).
+_GAP_PROBES = ("\r\n", "\t", "- ", "\n ", "\u2010", "\u2011", "\u2013")
+_PROBE_SEARCH: Any = None  # built on first use
 # ASCII characters that are not letters or digits become spaces; the rest of the
 # (rare) non-ASCII separators are handled by a regex only when the text has any.
 _ASCII_MAP = bytes(b if chr(b).isalnum() or b >= 128 else 32 for b in range(256))
@@ -281,30 +273,56 @@ def paused_gc() -> Iterator[None]:
 def _long_gaps(text: str) -> list[tuple[int, int]]:
     """Separators of two or three characters between two words that still count as soft.
 
-    Found from substring probes (``str.find`` is fast and ordinary prose has
-    few of them), each widened to its whole run of spaces and hyphens.
+    Found from probes in the UTF-8 bytes: double spaces with ``bytes.find``, the
+    rest (CRLF, tab, "- ", dashes) with a small automaton whose probes start
+    with rare bytes, so that its vectorised prefilter skips ordinary prose.
+    Each hit is widened to its run of spaces and hyphens. (A space before a
+    hyphen with none after, "micro -letter", is not probed.)
     """
+    global _PROBE_SEARCH
+    if _PROBE_SEARCH is None:
+        import ahocorasick_rs
+
+        _PROBE_SEARCH = ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8") for p in _GAP_PROBES])
+    data = text.encode("utf-8", "surrogatepass")
+    offsets = [begin for _, begin, _ in _PROBE_SEARCH.find_matches_as_indexes(data)]
+    pos = data.find(b"  ")
+    while pos != -1:
+        offsets.append(pos)
+        pos = data.find(b"  ", pos + 2)
+    if not offsets:
+        return []
     found: set[tuple[int, int]] = set()
     size = len(text)
-    for probe in _GAP_PROBES:
-        pos = text.find(probe)
-        while pos != -1:
-            a, b = pos, pos + len(probe)
-            while a > 0 and pos - a < 2 and _is_separator(text[a - 1]):
-                a -= 1
-            while b < size and b - pos < 4 and _is_separator(text[b]):
-                b += 1
-            if (
-                2 <= b - a <= 3
-                and a > 0
-                and b < size
-                and text[a - 1].isalnum()
-                and text[b].isalnum()
-                and _soft(text[a:b])
-            ):
-                found.add((a, b))
-            pos = text.find(probe, pos + 1)
+    for pos in _chars_at(data, offsets, len(data) == size):
+        a, b = pos, pos + 1
+        while a > 0 and pos - a < 2 and _is_separator(text[a - 1]):
+            a -= 1
+        while b < size and b - pos < 3 and _is_separator(text[b]):
+            b += 1
+        if (
+            2 <= b - a <= 3
+            and a > 0
+            and b < size
+            and text[a - 1].isalnum()
+            and text[b].isalnum()
+            and _soft(text[a:b])
+        ):
+            found.add((a, b))
     return sorted(found)
+
+
+def _chars_at(data: bytes, offsets: list[int], ascii: bool) -> list[int]:
+    """Character offsets of the (character-aligned) byte ``offsets`` in UTF-8 ``data``."""
+    ordered = sorted(set(offsets))
+    if ascii:
+        return ordered
+    out, last_byte, last_char = [], 0, 0
+    for offset in ordered:  # decode each stretch once: linear in the data overall
+        last_char += len(data[last_byte:offset].decode("utf-8", "surrogatepass"))
+        last_byte = offset
+        out.append(last_char)
+    return out
 
 
 def _is_separator(ch: str) -> bool:
