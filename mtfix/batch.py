@@ -123,10 +123,10 @@ def settings_digest(config: RepairConfig, options: BatchOptions) -> str:
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(json.dumps(asdict(config), sort_keys=True, default=_stable).encode())
-    h.update(repr((options.fmt, options.encoding)).encode())
+    h.update(repr((options.fmt, options.encoding, options.output_encoding)).encode())
     if options.input_format or options.column or options.mark_edited:
         h.update(repr((options.input_format, options.column, options.mark_edited)).encode())
-    for path in config.glossaries:
+    for path in (*config.glossaries, *config.protect):
         h.update(_file_digest(Path(path)).encode())
     model = config.model or default_model_dir()
     if config.use_model and model is not None:
@@ -232,6 +232,7 @@ def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions
     kind = detect_format(source, options.input_format)
     size = source.stat().st_size
     stream = size > STREAM_ABOVE and options.fmt == "text" and kind == "text"
+    stream = stream and not _wide_encoding(source, options.encoding)
     staged = _Staged(target)
     try:
         if kind != "text":
@@ -252,8 +253,9 @@ def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions
             else:
                 staged.handle.write(encode(text))  # JSON lines and diffs are always UTF-8
             sentences = result.stats.get("repairable", 0)
-        if options.in_place and options.backup_suffix:
-            shutil.copy2(source, source.with_name(source.name + options.backup_suffix))
+        backup = source.with_name(source.name + options.backup_suffix)
+        if options.in_place and options.backup_suffix and not backup.exists():
+            shutil.copy2(source, backup)  # the first original is kept, never a repaired copy
         staged.commit()
     except BaseException:
         staged.discard()
@@ -323,11 +325,22 @@ def _repair_streaming(source: Path, out: IO[bytes], repairer: Any, options: Batc
     return sentences
 
 
+def _wide_encoding(source: Path, encoding: str | None) -> bool:
+    """UTF-16/32 input: its lines cannot be cut at a b"\\n" byte, so it is read whole."""
+    if encoding:
+        return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    with source.open("rb") as handle:
+        head = handle.read(4)
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))
+
+
 def _safe_split(text: str) -> int:
     """Where ``text`` can be cut without changing how it is repaired: after its last blank line.
 
     A text with no blank line that has grown past a few chunks (one huge paragraph
-    or line) is cut at its last line break, else its last space, to bound memory.
+    or line) is cut at its last line break, else its last space, to bound memory;
+    such a cut can change how a sentence is split, and context-gated glossary
+    entries see only the current chunk.
     """
     lf, crlf = text.rfind("\n\n"), text.rfind("\n\r\n")
     split = max(lf + 2 if lf >= 0 else 0, crlf + 3 if crlf >= 0 else 0)
@@ -362,6 +375,9 @@ def _work(source: str, target: str, options: BatchOptions) -> FileOutcome:
     except OSError as exc:
         message = f"{source}: {exc.strerror or exc}"
         return FileOutcome(source, "failed", error=type(exc).__name__, message=message)
+    except Exception as exc:  # a bug on one file must not stop the others
+        message = f"{source}: internal error: {type(exc).__name__}: {exc}"
+        return FileOutcome(source, "failed", error="InternalError", message=message)
 
 
 # ---------------------------------------------------------------- the run
@@ -383,6 +399,8 @@ def run_batch(
             raise UsageError("--in-place writes into the input folder: drop -o")
         if not options.backup_suffix:
             raise UsageError("--in-place needs --backup-suffix (e.g. .orig): inputs are kept")
+        if options.fmt != "text":
+            raise UsageError("--in-place writes repaired text only: drop --format")
         out_root = source
     else:
         if output is None:
@@ -392,6 +410,11 @@ def run_batch(
             raise UsageError(f"{output}: output folder is the input folder; use --in-place")
         if out_root.exists() and not out_root.is_dir():
             raise UsageError(f"{output}: exists and is not a folder")
+    # A bad glossary, backend or model directory is one clear error before any work,
+    # not a crash of every worker. (The model itself loads in the workers, after the fork.)
+    from .pipeline import check_config
+
+    check_config(config)
     _remove_stale_temporaries(out_root)
     skip = None if options.in_place else out_root
     files = list(find_files(source, options, skip=skip))

@@ -53,9 +53,19 @@ class RepairConfig:
     strip_boilerplate: bool = False
     """Drop boilerplate and metadata lines (and the blank lines around them) from the output."""
 
+    def __post_init__(self) -> None:
+        # Accept lists and sets from callers (``repair(text, glossaries=[...])``) but keep the
+        # config hashable: it is the key under which loaded glossaries and models are cached.
+        for name in ("packs", "glossaries", "protect"):
+            value = getattr(self, name)
+            if isinstance(value, (str, Path)):
+                value = (value,)
+            object.__setattr__(self, name, tuple(str(v) for v in value))
+        object.__setattr__(self, "labels", frozenset(self.labels))
+
 
 def guard_config(config: RepairConfig) -> GuardConfig:
-    """The guard thresholds for ``config``: its own ``guard`` if set, else from ``aggressiveness``."""
+    """The guard thresholds: ``config.guard`` if set, else from ``config.aggressiveness``."""
     if config.guard != GuardConfig():
         return config.guard
     return GuardConfig.from_aggressiveness(config.aggressiveness)

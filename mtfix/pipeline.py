@@ -31,12 +31,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from .config import RepairConfig, default_model_dir
+from .config import RepairConfig, default_model_dir, guard_config
 from .glossary import Glossary, Matcher, load_glossary, load_pack, load_protected
 from .glossary.matcher import Match
 from .records import Decision, Edit, RepairResult, Segment
 from .rewrite import RewriteBackend, create_backend, judge
+from .rewrite.base import backend_factory
 from .rewrite.guard import protected_spans
+from .rewrite.transformers_backend import check_model_dir
 from .segment import iter_lines, segment
 from .textio import fix_mojibake
 
@@ -61,6 +63,7 @@ def load_backend(config: RepairConfig) -> tuple[RewriteBackend | None, str | Non
         return None, None
     if config.backend == "identity":
         return create_backend("identity"), None
+    backend_factory(config.backend)  # an unknown name is an error even with no model around
     model = config.model or default_model_dir()
     if model is None:
         return None, NO_MODEL_NOTE
@@ -72,6 +75,18 @@ def load_backend(config: RepairConfig) -> tuple[RewriteBackend | None, str | Non
         trust_pickle=config.trust_pickle,
     )
     return backend, None
+
+
+def check_config(config: RepairConfig) -> None:
+    """Raise the error :class:`Repairer` would raise for ``config``, without loading a model."""
+    if config.use_glossary:
+        build_glossary(config)
+    if not config.use_model:
+        return
+    backend_factory(config.backend)  # an unknown name is an error even with no model around
+    model = config.model or default_model_dir()
+    if config.backend == "transformers" and model is not None:
+        check_model_dir(model, trust_pickle=config.trust_pickle)
 
 
 class Repairer:
@@ -203,12 +218,16 @@ class Repairer:
         outputs = self.backend.rewrite(inputs) if inputs else []
         for i, before, after in zip(todo, inputs, outputs):
             keep = protected.get(i, []) + protected_spans(before)
-            verdict = judge(before, after, keep, self.config.guard)
+            verdict = judge(before, after, keep, guard_config(self.config))
             decisions.append(Decision(i, verdict.accepted, verdict.reason, before, after))
             if verdict.accepted:
                 seg = segments[i]
                 rule = f"model:{self.backend.name}"
-                edits.append(Edit(seg.start, seg.end, before, after, "model", rule, verdict.reason))
+                # ``before`` is the segment's input text, as for every edit; the text the
+                # model saw (after the earlier stages) is in the Decision.
+                edits.append(
+                    Edit(seg.start, seg.end, seg.text, after, "model", rule, verdict.reason)
+                )
                 current[i] = after
         decisions.sort(key=lambda d: d.segment)
         return decisions

@@ -39,7 +39,13 @@ class Segment:
 
 @dataclass(frozen=True)
 class Edit:
-    """One change: ``before`` at ``input[start:end]`` became ``after``."""
+    """One change: ``before`` at ``input[start:end]`` became ``after``.
+
+    Unicode and glossary edits never overlap. A model edit spans its whole
+    segment (``before`` is the segment's input text); the earlier edits inside
+    it stay in the list to explain what they changed, and the matching
+    :class:`Decision` holds the text the model saw.
+    """
 
     start: int
     end: int

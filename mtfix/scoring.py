@@ -38,6 +38,9 @@ def make_metric(
     from sacrebleu.metrics import BLEU, CHRF, TER
 
     if name == "bleu":
+        if tokenize is not None and tokenize not in BLEU.TOKENIZERS:
+            known = ", ".join(sorted(BLEU.TOKENIZERS))
+            raise UsageError(f"unknown BLEU tokenizer {tokenize!r} (choose from {known})")
         return BLEU(tokenize=tokenize, lowercase=lowercase, effective_order=sentence)
     if name == "chrf":
         return CHRF(word_order=2, lowercase=lowercase)

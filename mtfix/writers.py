@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from .records import Edit, RepairResult
+from .segment import iter_lines
 
 FORMATS = ("text", "jsonl", "diff")
 
@@ -66,11 +67,13 @@ def _apply_glossary(text: str, offset: int, edits: list[Edit]) -> str:
 
 def to_diff(result: RepairResult, name: str) -> str:
     """A unified diff of the input against the output."""
+    return unified_diff(result.source, result.text, name)
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """A unified diff that ``patch`` applies: lines end only at \\n, \\r\\n or \\r."""
     diff = difflib.unified_diff(
-        result.source.splitlines(keepends=True),
-        result.text.splitlines(keepends=True),
-        fromfile=f"a/{name}",
-        tofile=f"b/{name}",
+        list(iter_lines(old)), list(iter_lines(new)), fromfile=f"a/{name}", tofile=f"b/{name}"
     )
     out = []
     for line in diff:

@@ -96,7 +96,9 @@ def test_in_place_needs_a_backup_and_keeps_it(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(src), "--in-place", "--no-model"])
     assert result.exit_code == 2 and "--backup-suffix" in result.stderr
     original = (src / "a.txt").read_bytes()
-    summary = run_batch(src, None, GLOSSARY_ONLY, BatchOptions(in_place=True, backup_suffix=".orig"))
+    summary = run_batch(
+        src, None, GLOSSARY_ONLY, BatchOptions(in_place=True, backup_suffix=".orig")
+    )
     assert summary.done == 3
     assert (src / "a.txt.orig").read_bytes() == original
     assert (src / "a.txt").read_text("utf-8") == "Share WeChat posts in the Moments.\n"
@@ -214,3 +216,38 @@ def test_dangling_links_and_link_loops(tmp_path: Path) -> None:
     assert summary.done == 3
     (failure,) = [f for f in summary.failures if "gone.txt" in f.message]
     assert "No such file" in failure.message
+
+
+def test_in_place_backup_is_the_first_original(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    original = (src / "a.txt").read_bytes()
+    opts = BatchOptions(in_place=True, backup_suffix=".orig")
+    run_batch(src, None, GLOSSARY_ONLY, opts)
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("posts\tmessages\n", "utf-8")
+    run_batch(src, None, RepairConfig(use_model=False, glossaries=(str(glossary),)), opts)
+    assert (src / "a.txt.orig").read_bytes() == original  # not the once-repaired copy
+    assert (src / "a.txt").read_text("utf-8") == "Share WeChat messages in the Moments.\n"
+
+
+def test_in_place_refuses_other_formats_and_bad_glossary_is_one_error(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    args = ["batch", str(src), "--in-place", "--backup-suffix", ".orig", "-f", "jsonl"]
+    result = runner.invoke(app, [*args, "--no-model"])
+    assert result.exit_code == 2 and "drop --format" in result.stderr
+    assert (src / "a.txt").read_text("utf-8").startswith("Share micro letter")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("only one field\n", "utf-8")
+    result = runner.invoke(
+        app, ["batch", str(src), "-o", str(tmp_path / "o"), "-g", str(bad), "-j", "2", "--no-model"]
+    )
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1 and f"{bad}:1:" in lines[0]
+
+
+def test_changed_output_encoding_is_redone(tmp_path: Path) -> None:
+    src, out = make_tree(tmp_path), tmp_path / "out"
+    run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+    again = run_batch(src, out, GLOSSARY_ONLY, BatchOptions(output_encoding="utf-16"))
+    assert again.done == 3
+    assert (out / "a.txt").read_bytes().decode("utf-16").startswith("Share WeChat")

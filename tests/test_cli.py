@@ -223,3 +223,38 @@ def test_python_dash_m_and_lazy_imports() -> None:
         check=True,
     )
     assert version.stdout.strip() == f"mtfix {__version__}"
+
+
+def test_review_regressions(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    dest = tmp_path / "out"
+    dest.mkdir()
+    for sub in ("a", "b"):
+        (tmp_path / sub / "x.txt").write_text("text\n")
+    one_line_error(
+        run("fix", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), "-o", str(dest)),
+        "same name",
+    )
+    assert list(dest.iterdir()) == []
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    one_line_error(
+        run("fix", str(tmp_path / "a" / "x.txt"), "-o", str(blocker / "y.txt"), "-q"),
+        "cannot write",
+    )
+    one_line_error(
+        run("fix", str(tmp_path / "a" / "x.txt"), "--backend", "bogus"),
+        "unknown rewrite backend 'bogus'",
+    )
+    result = run("score", "--tokenize", "bogus", str(SAMPLE_MT), str(SAMPLE_MT))
+    one_line_error(result, "unknown BLEU tokenizer 'bogus'")
+    assert result.exit_code == 2
+
+
+def test_diff_splits_lines_only_at_line_breaks(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("Keep\u2028this\x0cline.\nThe micro letter app.\n", "utf-8")
+    diff = run("fix", str(src), "-f", "diff", "--no-model", "-q").stdout
+    assert "-The micro letter app.\n+The WeChat app.\n" in diff
+    assert "No newline" not in diff and diff.count("\n-") == 1  # one changed line, not three

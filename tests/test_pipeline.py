@@ -123,7 +123,9 @@ def test_identity_backend_registry_and_unknown_backend() -> None:
 
 def test_registered_backend_is_found_by_name() -> None:
     register_backend("shout", lambda model_dir, **_: ReplaceBackend("quiet", "QUIET"))
-    result = mtfix.repair("Keep it quiet please.", backend="shout", model=".", use_glossary=False)
+    result = mtfix.repair(
+        "Keep it quiet please.", backend="shout", model=".", use_glossary=False, aggressiveness=1.0
+    )
     assert result.text == "Keep it QUIET please."
 
 
@@ -176,3 +178,15 @@ def test_edits_reconstruct_the_output(parts: list[str]) -> None:
         rebuilt += [text[pos : e.start], e.after]
         pos = e.end
     assert "".join(rebuilt) + text[pos:] == result.text
+
+
+def test_model_edit_before_is_the_input_text_and_lists_are_accepted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    backend = ReplaceBackend("has been launch", "has been launched")
+    text = "Intro.\n\nThe micro letter shop has been launch in May.\n"
+    result = Repairer(RepairConfig(), glossary=GLOSSARY, backend=backend).repair(text)
+    for e in result.edits:
+        assert text[e.start : e.end] == e.before
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("launch\tstart\n", "utf-8")
+    fixed = mtfix.repair("The launch.", glossaries=[glossary], use_model=False, labels={"content"})
+    assert fixed.text == "The start."

@@ -124,7 +124,10 @@ def eval_command(
         if not stage.available:
             _note(f"note: stage {stage.name!r}: {stage.note}", quiet)
     if html_text is not None and html_out is not None:
-        atomic_write(html_out, html_text.encode("utf-8"))
+        try:
+            atomic_write(html_out, html_text.encode("utf-8"))
+        except MtfixError as error:
+            _fail(error)
         _note(f"wrote {html_out}", quiet)
     if as_json or fmt is ScoreOutput.json:
         typer.echo(json.dumps(run.report.to_dict(), indent=2, ensure_ascii=False))

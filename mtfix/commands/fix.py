@@ -82,8 +82,17 @@ def fix(
         for name, kind, decoded in zip(files, kinds, inputs):
             if not isinstance(decoded, Decoded):
                 rendered.append(
-                    _fix_structured(name, kind, decoded, repairer, fmt.value, column,
-                                    mark_edited, encoding, quiet)
+                    _fix_structured(
+                        name,
+                        kind,
+                        decoded,
+                        repairer,
+                        fmt.value,
+                        column,
+                        mark_edited,
+                        encoding,
+                        quiet,
+                    )
                 )
                 continue
             if decoded.note:
@@ -103,15 +112,15 @@ def fix(
                 f"model edits ({s['model_rejected']} rewrites rejected by the guard)",
                 quiet,
             )
+        if targets is None:
+            for data in rendered:
+                sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            for target, data in zip(targets, rendered):
+                atomic_write(target, data)
     except MtfixError as error:
         _fail(error)
-    if targets is None:
-        for data in rendered:
-            sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        for target, data in zip(targets, rendered):
-            atomic_write(target, data)
 
 
 def _read_bytes(name: str) -> bytes:
@@ -150,7 +159,12 @@ def _fix_structured(
 
     shown = "<stdin>" if name == "-" else name
     result = repair_file(
-        data, kind, repairer, path=shown, column=column, mark_edited=mark_edited,
+        data,
+        kind,
+        repairer,
+        path=shown,
+        column=column,
+        mark_edited=mark_edited,
         encoding=encoding,
     )
     for note in result.notes:
@@ -185,4 +199,8 @@ def _output_paths(files: list[str], output: Path | None) -> list[Path] | None:
     for f, target in zip(files, paths):
         if f != "-" and target.exists() and target.resolve() == Path(f).resolve():
             raise UsageError(f"{target}: output would overwrite the input file")
+    if len(set(paths)) != len(paths):
+        raise UsageError(
+            f"{output}: several inputs have the same name and would overwrite each other"
+        )
     return paths

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..cli import _fail, glossary_app
-from ..errors import GlossaryError, MtfixError, UsageError
+from ..errors import MtfixError, UsageError
 
 
 @glossary_app.command("list")
@@ -77,7 +77,5 @@ def glossary_convert(
         atomic_write(target, text.encode("utf-8"))
     except MtfixError as error:
         _fail(error)
-    except OSError as error:
-        _fail(GlossaryError(target, None, f"cannot write: {error.strerror or error}"))
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)

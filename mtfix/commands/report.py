@@ -90,9 +90,9 @@ def report(
         if references is not None:
             table = _score_table(lines, split_lines(result.text), references)
         page = repair_html(result, str(file), references, table)
+        atomic_write(output, page.encode("utf-8"))
     except MtfixError as error:
         _fail(error)
-    atomic_write(output, page.encode("utf-8"))
     _note(f"wrote {output}", quiet)
 
 

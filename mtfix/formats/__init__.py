@@ -19,7 +19,6 @@ Formats: see :data:`FORMATS`; :func:`detect_format` maps file extensions.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -166,7 +165,7 @@ def repair_file(
         "unicode_edits": sum(1 for e in edits if e.stage == "unicode"),
         "units_with_edits_left_out": sum(1 for r in reports if r.note),
     }
-    return FormatResult(output, reports, fmt, list(notes), stats)
+    return FormatResult(output, reports, fmt, list(notes), stats, decoded.encoding)
 
 
 def _declared_encoding(data: bytes) -> str | None:
@@ -209,10 +208,9 @@ def render(result: FormatResult, fmt: str, name: str, source: bytes) -> bytes:
         ]
         return ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
     if fmt == "diff":
-        old = source.decode("utf-8", errors="replace").splitlines(keepends=True)
-        new = result.output.decode("utf-8", errors="replace").splitlines(keepends=True)
-        out = []
-        for line in difflib.unified_diff(old, new, f"a/{name}", f"b/{name}"):
-            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-        return "".join(out).encode("utf-8")
+        from ..writers import unified_diff
+
+        old = source.decode(result.encoding, errors="replace")
+        new = result.output.decode(result.encoding, errors="replace")
+        return unified_diff(old, new, name).encode("utf-8")
     raise ValueError(f"unknown output format {fmt!r}")

@@ -140,6 +140,8 @@ class FormatResult:
     fmt: str
     notes: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    encoding: str = "utf-8"
+    """The codec of the input, which the output keeps."""
 
     @property
     def changed(self) -> bool:

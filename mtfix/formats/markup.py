@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..segment import iter_lines
 from .base import Piece, Unit, line_of
 
 _MD_INLINE = re.compile(
@@ -40,7 +41,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.S
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
-    for line in text.splitlines(keepends=True):
+    for line in iter_lines(text):
         spans.append((pos, pos + len(line.rstrip("\r\n"))))
         pos += len(line)
     return spans

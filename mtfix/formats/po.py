@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
+from ..segment import iter_lines
 from .base import Piece, Unit
 
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)[ \t]+(")')
@@ -59,7 +60,7 @@ def po_entries(text: str, path: str) -> list[_Entry]:
     key = ""
     seen_msgstr = False
     pos = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    for number, line in enumerate(iter_lines(text), 1):
         start, pos = pos, pos + len(line)
         body = line.rstrip("\r\n")
         stripped = body.strip()

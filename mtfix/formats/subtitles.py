@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
+from ..segment import iter_lines
 from .base import Piece, Unit
 
 _SRT_TIMING = re.compile(
@@ -24,7 +25,7 @@ def _blocks(text: str) -> list[list[tuple[int, int, int, str]]]:
     """Blocks of non-blank lines: (line number, start, end without line break, line text)."""
     blocks: list[list[tuple[int, int, int, str]]] = [[]]
     pos = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    for number, line in enumerate(iter_lines(text), 1):
         body = line.rstrip("\r\n")
         if body.strip():
             blocks[-1].append((number, pos, pos + len(body), body))

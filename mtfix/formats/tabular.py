@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 
 from ..errors import InputError, UsageError
+from ..segment import iter_lines
 from .base import Piece, Unit
 
 SOURCE_COLUMNS = ("source", "src")
@@ -114,7 +115,7 @@ def jsonl_units(text: str, path: str, column: str | None) -> tuple[list[Unit], l
     decoder = json.JSONDecoder()
     units: list[Unit] = []
     pos = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    for number, line in enumerate(iter_lines(text), 1):
         start, pos = pos, pos + len(line)
         if not line.strip():
             continue

@@ -53,10 +53,11 @@ def create_backend(
     name: str, model_dir: str | Path | None = None, **options: object
 ) -> RewriteBackend:
     """Instantiate backend ``name`` for ``model_dir``."""
-    return _factory(name)(model_dir, **options)
+    return backend_factory(name)(model_dir, **options)
 
 
-def _factory(name: str) -> BackendFactory:
+def backend_factory(name: str) -> BackendFactory:
+    """The factory registered as ``name``; :class:`UnknownBackendError` if there is none."""
     if name in _REGISTERED:
         return _REGISTERED[name]
     if name in _BUILTIN:
