@@ -38,11 +38,6 @@ class SegmentFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class ScoreFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mtfix {__version__}")

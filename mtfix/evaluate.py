@@ -17,7 +17,6 @@ Scores are sacrebleu's, deltas are tested with its paired test against
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -114,9 +113,7 @@ def stage_config(config: RepairConfig, stage: str) -> RepairConfig:
         "model": dict(unicode_fix=False, use_glossary=False, use_model=True),
         "full": {},
     }[stage]
-    known = {f.name for f in dataclasses.fields(config)}
-    # The unicode stage is recent: tolerate configurations that do not have it.
-    return replace(config, **{k: v for k, v in flags.items() if k in known})
+    return replace(config, **flags)
 
 
 def evaluate(
@@ -162,9 +159,8 @@ def evaluate(
         if not config.use_model:
             unavailable = "skipped (no model requested)"
         else:
-            backend, note = load_backend(config)
+            backend, _ = load_backend(config)
             unavailable = "no model" if backend is None else ""
-            del note
 
     runnable = [n for n in names if n != "none" and not (n in MODEL_STAGES and unavailable)]
     total, done = len(rows) * len(runnable), 0

@@ -92,10 +92,6 @@ class RepairResult:
     def changed(self) -> bool:
         return self.text != self.source
 
-    def edits_in(self, segment: Segment) -> list[Edit]:
-        """The edits that fall inside ``segment``."""
-        return [e for e in self.edits if segment.start <= e.start and e.end <= segment.end]
-
 
 @dataclass(frozen=True)
 class MetricScore:

@@ -18,9 +18,6 @@ from typing import Any
 
 from .records import Decision, Edit, EvalReport, PairedScore, RepairResult, TermReport
 
-TABLE_FORMATS = ("table", "csv", "markdown")
-
-
 # Text tables -------------------------------------------------------------------
 
 

@@ -23,7 +23,6 @@ METRICS = ("bleu", "chrf", "ter")
 #: sacrebleu's display names, which its signatures and tables use.
 DISPLAY = {"bleu": "BLEU", "chrf": "chrF2++", "ter": "TER"}
 #: Metrics where a lower score is better.
-LOWER_IS_BETTER = frozenset({"TER"})
 TESTS = {"bs": "paired bootstrap resampling", "ar": "paired approximate randomization"}
 
 
@@ -285,11 +284,6 @@ def compare(
         [("baseline", baseline), ("system", hypotheses)], test=test, samples=samples
     )
     return rows[1], signatures
-
-
-def better(metric: str, delta: float) -> bool:
-    """Whether a score change of ``delta`` on ``metric`` (display name) is an improvement."""
-    return delta < 0 if metric in LOWER_IS_BETTER else delta > 0
 
 
 # Reading line-aligned files ---------------------------------------------------

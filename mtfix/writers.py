@@ -9,8 +9,6 @@ from typing import Any
 from .records import Edit, RepairResult
 from .segment import iter_lines
 
-FORMATS = ("text", "jsonl", "diff")
-
 
 def render(result: RepairResult, fmt: str, name: str = "input") -> str:
     if fmt == "text":

@@ -115,9 +115,7 @@ def batch(
             return
         rate = sentences / seconds if seconds else 0.0
         eta = (total - done) * seconds / done if done else 0.0
-        sys.stderr.write(
-            f"\r{done}/{total} files  {rate:,.0f} sentences/s  ETA {eta:,.0f} s   "
-        )
+        sys.stderr.write(f"\r{done}/{total} files  {rate:,.0f} sentences/s  ETA {eta:,.0f} s   ")
         sys.stderr.flush()
 
     try:

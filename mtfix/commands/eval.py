@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from ..cli import _fail, _note, app
-from ..config import RepairConfig
 from ..errors import MtfixError
+from . import options
 from .score import PairedTestKind, ScoreOutput
 
 
@@ -32,27 +31,15 @@ def eval_command(
             "--stages", help="Comma-separated: glossary, model, full, unicode ('none' is implied)."
         ),
     ] = "glossary,model,full",
-    glossary: Annotated[
-        Optional[list[Path]],
-        typer.Option("--glossary", "-g", help="A glossary file (TSV/CSV); repeatable."),
-    ] = None,
-    pack: Annotated[
-        Optional[list[str]],
-        typer.Option("--pack", help="Built-in pack to use instead of the default; repeatable."),
-    ] = None,
-    no_packs: Annotated[bool, typer.Option("--no-packs", help="Use no built-in pack.")] = False,
-    model: Annotated[
-        Optional[Path], typer.Option("--model", "-m", help="Local seq2seq model directory.")
-    ] = None,
-    no_model: Annotated[
-        bool, typer.Option("--no-model", help="Skip the stages that need a model.")
-    ] = False,
-    backend: Annotated[
-        str, typer.Option("--backend", help="Rewrite backend: transformers, identity, ...")
-    ] = "transformers",
-    trust_pickle: Annotated[
-        bool, typer.Option("--trust-pickle", help="Allow pickled model weights (can run code).")
-    ] = False,
+    glossary: options.Glossaries = None,
+    protect: options.Protects = None,
+    pack: options.Packs = None,
+    no_packs: options.NoPacks = False,
+    model: options.Model = None,
+    no_model: options.NoModel = False,
+    backend: options.Backend = "transformers",
+    repair_all: options.RepairAll = False,
+    trust_pickle: options.TrustPickle = False,
     metrics: Annotated[
         str, typer.Option("--metrics", help="Comma-separated: bleu,chrf,ter.")
     ] = "bleu,chrf,ter",
@@ -88,17 +75,17 @@ def eval_command(
     from ..report import format_eval
     from ..textio import atomic_write
 
-    config = RepairConfig(
-        glossaries=tuple(str(g) for g in glossary or ()),
-        model=str(model) if model else None,
-        use_model=not no_model,
+    config = options.repair_config(
+        glossary=glossary,
+        protect=protect,
+        pack=pack,
+        no_packs=no_packs,
+        model=model,
+        no_model=no_model,
         backend=backend,
+        repair_all=repair_all,
         trust_pickle=trust_pickle,
     )
-    if no_packs:
-        config = replace(config, packs=())
-    elif pack:
-        config = replace(config, packs=tuple(pack))
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         run = evaluate(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from ..cli import _fail, _note, app
-from ..config import RepairConfig
 from ..errors import MtfixError, UsageError
+from . import options
 
 
 @app.command()
@@ -21,32 +20,18 @@ def report(
         Optional[Path],
         typer.Option("--ref", "-r", help="Reference, line-aligned with FILE: adds scores."),
     ] = None,
-    glossary: Annotated[
-        Optional[list[Path]],
-        typer.Option("--glossary", "-g", help="A glossary file (TSV/CSV); repeatable."),
-    ] = None,
-    pack: Annotated[
-        Optional[list[str]],
-        typer.Option("--pack", help="Built-in pack to use instead of the default; repeatable."),
-    ] = None,
-    no_packs: Annotated[bool, typer.Option("--no-packs", help="Use no built-in pack.")] = False,
-    model: Annotated[
-        Optional[Path], typer.Option("--model", "-m", help="Local seq2seq model directory.")
-    ] = None,
-    no_model: Annotated[
-        bool, typer.Option("--no-model", help="Glossary only: skip the rewrite model.")
-    ] = False,
-    backend: Annotated[
-        str, typer.Option("--backend", help="Rewrite backend: transformers, identity, ...")
-    ] = "transformers",
-    trust_pickle: Annotated[
-        bool, typer.Option("--trust-pickle", help="Allow pickled model weights (can run code).")
-    ] = False,
-    encoding: Annotated[
-        Optional[str],
-        typer.Option("--encoding", help="Input encoding (default: UTF-8 or detected)."),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
+    glossary: options.Glossaries = None,
+    protect: options.Protects = None,
+    pack: options.Packs = None,
+    no_packs: options.NoPacks = False,
+    model: options.Model = None,
+    no_model: options.NoModel = False,
+    backend: options.Backend = "transformers",
+    repair_all: options.RepairAll = False,
+    no_unicode_fix: options.NoUnicodeFix = False,
+    trust_pickle: options.TrustPickle = False,
+    encoding: options.Encoding = None,
+    quiet: options.Quiet = False,
 ) -> None:
     """Repair FILE and write an HTML report: scores (with --ref), a chart, edits side by side.
 
@@ -60,17 +45,18 @@ def report(
     from ..scoring import read_segments, split_lines
     from ..textio import atomic_write, read_text
 
-    config = RepairConfig(
-        glossaries=tuple(str(g) for g in glossary or ()),
-        model=str(model) if model else None,
-        use_model=not no_model,
+    config = options.repair_config(
+        glossary=glossary,
+        protect=protect,
+        pack=pack,
+        no_packs=no_packs,
+        model=model,
+        no_model=no_model,
         backend=backend,
+        repair_all=repair_all,
         trust_pickle=trust_pickle,
+        no_unicode_fix=no_unicode_fix,
     )
-    if no_packs:
-        config = replace(config, packs=())
-    elif pack:
-        config = replace(config, packs=tuple(pack))
     try:
         if output.exists() and output.resolve() == file.resolve():
             raise UsageError(f"{output}: the report would overwrite the input file")
