@@ -251,7 +251,7 @@ def test_code_spans_are_protected() -> None:
 )
 def test_pattern_entries_only_when_marked(glossary: str) -> None:
     assert fix("a net  red and a Net reds", glossary) == (
-        "a internet celebrity and a Internet celebrity"
+        "an internet celebrity and an Internet celebrity"
     )
     assert fix("a netred", glossary) == "a netred"  # whole words only
 
@@ -314,7 +314,7 @@ def test_flat_matcher_agrees_on_many_entries() -> None:
     small = parse_glossary(BASIC, "t.tsv")
     text = "micro-letter, circle of friends and electricity suppliers zz12 qq12"
     found = Matcher(small.entries + tuple(filler)).find(text)
-    assert [m.replacement for m in found] == ["WeChat", "Moments", "e-commerces", "R12"]
+    assert [m.replacement for m in found] == ["WeChat", "Moments", "e-commerce", "R12"]
 
 
 # --- TBX -----------------------------------------------------------------------------------
@@ -509,3 +509,32 @@ def test_check_bad_files_and_pack(tmp_path: Path) -> None:
     assert "pack:nope: error: no such built-in pack" in result.stdout
     result = runner.invoke(app, ["glossary", "check"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Open a public account today.", "Open an Official Account today."),
+        ("AN public account.", "AN Official Account."),  # already agrees: untouched
+        ("A micro letter app.", "A WeChat app."),
+        ("Scan a two-dimensional code.", "Scan a QR code."),
+    ],
+)
+def test_article_agrees_with_the_replacement(text: str, expected: str) -> None:
+    glossary = (
+        "public account\tOfficial Account\nmicro letter\tWeChat\ntwo-dimensional code\tQR code\n"
+    )
+    assert fix(text, glossary) == expected
+
+
+def test_article_edit_covers_the_article_in_the_input() -> None:
+    glossary = parse_glossary("public account\tOfficial Account\n", "g.tsv")
+    (match,) = Matcher(glossary).find("Open a public account.")
+    assert (match.before, match.replacement) == ("a public account", "an Official Account")
+
+
+def test_mass_nouns_and_plurals_are_not_pluralized_again() -> None:
+    assert pluralize("e-commerce") == "e-commerce"
+    assert pluralize("online shopping") == "online shopping"
+    assert pluralize("buying followers") == "buying followers"
+    assert pluralize("red packet") == "red packets"

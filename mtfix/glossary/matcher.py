@@ -37,7 +37,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .entries import Entry, Glossary
@@ -251,7 +251,12 @@ class Matcher:
         if not found:
             return []
         shields.extend(protected_spans(text))
-        return [_match(text, c) for c in _select(found, shields)]
+        matches: list[Match] = []
+        for candidate in _select(found, shields):
+            match = _match(text, candidate)
+            floor = matches[-1].end if matches else 0
+            matches.append(_with_article(text, match, floor))
+        return matches
 
 
 @contextmanager
@@ -578,10 +583,68 @@ class _ContextGate:
         return f" {' '.join(words)} " in self._padded or f" {''.join(words)} " in self._padded
 
 
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(an?|An?|AN)([ \t]+)$")
+# Words that start with a vowel letter but a consonant sound, and the reverse.
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "eu", "one", "once", "ubi")
+_VOWEL_SOUND = ("hour", "honest", "honor", "honour", "heir")
+_VOWEL_LETTER_NAMES = frozenset("AEFHILMNORSX")  # "an SMS", "an FAQ", but "a QR code"
+
+
+def takes_an(phrase: str) -> bool:
+    """Does ``phrase`` start with a vowel sound (so "an", not "a", goes before it)?"""
+    word = phrase.split(" ", 1)[0]
+    letters = "".join(c for c in word if c.isalpha())
+    if not letters:
+        return False
+    if 1 < len(letters) <= 4 and letters.isupper():  # an acronym, read letter by letter
+        return letters[0] in _VOWEL_LETTER_NAMES
+    lower = letters.lower()
+    if lower.startswith(_VOWEL_SOUND):
+        return True
+    return lower[0] in "aeiou" and not lower.startswith(_CONSONANT_SOUND)
+
+
+def _with_article(text: str, match: Match, floor: int) -> Match:
+    """Extend ``match`` over a preceding "a"/"an" that no longer agrees with the replacement.
+
+    "a public account" -> "an Official Account". ``floor`` is where the previous
+    match ends: the article is only taken when it lies after it.
+    """
+    window = text[max(floor, match.start - 8) : match.start]
+    found = _ARTICLE_BEFORE.search(window)
+    if found is None:
+        return match
+    article, gap = found.group(1), found.group(2)
+    wanted = "an" if takes_an(match.replacement) else "a"
+    if article.lower() == wanted:
+        return match
+    if article.isupper() and len(article) > 1:
+        new_article = wanted.upper()
+    elif article[0].isupper():
+        new_article = wanted.capitalize()
+    else:
+        new_article = wanted
+    start = match.start - len(found.group(0))
+    before = text[start : match.end]
+    return replace(
+        match, start=start, before=before, replacement=new_article + gap + match.replacement
+    )
+
+
+# Replacements that have no plural form of their own ("e-commerce", "WeChat Pay").
+_UNCOUNTABLE_ENDINGS = ("commerce", "ing", "ware", "data", "information", "traffic", "news")
+
+
 def pluralize(term: str) -> str:
-    """Plural of a replacement term; proper names (capitalised last word) stay as they are."""
+    """Plural of a replacement term.
+
+    Proper names (capitalised last word), words already ending in "s" and mass
+    nouns ("e-commerce", "shopping") stay as they are.
+    """
     head, _, last = term.rpartition(" ")
     if not last or last[0].isupper() or not last[-1].isalpha():
+        return term
+    if last.endswith("s") or last.lower().endswith(_UNCOUNTABLE_ENDINGS):
         return term
     if last.endswith("y") and last[-2:-1] not in tuple("aeiou"):
         last = last[:-1] + "ies"
