@@ -20,11 +20,9 @@ setup: $(VENV)/.installed
 demo: setup
 	@mkdir -p out
 	$(VENV)/bin/mtfix fix $(SAMPLE).mt.txt -o out/$(notdir $(SAMPLE)).fixed.txt
-	$(VENV)/bin/mtfix fix $(SAMPLE).mt.txt --format diff --quiet | head -n 40
-	@echo "--- input vs reference:"
-	@$(VENV)/bin/mtfix score $(SAMPLE).mt.txt $(SAMPLE).ref.txt
-	@echo "--- repaired vs reference:"
-	@$(VENV)/bin/mtfix score out/$(notdir $(SAMPLE)).fixed.txt $(SAMPLE).ref.txt
+	@diff -u $(SAMPLE).mt.txt out/$(notdir $(SAMPLE)).fixed.txt | head -n 40 || true
+	@echo "--- repaired (system) vs the input as it was (baseline), both against the reference:"
+	@$(VENV)/bin/mtfix score out/$(notdir $(SAMPLE)).fixed.txt $(SAMPLE).ref.txt --baseline $(SAMPLE).mt.txt
 
 test: setup
 	$(PY) -m pytest
