@@ -35,9 +35,9 @@ from .config import RepairConfig, default_model_dir, guard_config
 from .glossary import Glossary, Matcher, load_glossary, load_pack, load_protected
 from .glossary.matcher import Match
 from .records import Decision, Edit, RepairResult, Segment
-from .rewrite import RewriteBackend, create_backend, judge
+from .rewrite import RewriteBackend, create_backend
 from .rewrite.base import backend_factory
-from .rewrite.guard import protected_spans
+from .rewrite.guard import decide
 from .rewrite.transformers_backend import check_model_dir
 from .segment import iter_lines, segment
 from .textio import fix_mojibake
@@ -216,9 +216,9 @@ class Repairer:
                 todo.append(i)
         inputs = [current.get(i, segments[i].text) for i in todo]
         outputs = self.backend.rewrite(inputs) if inputs else []
-        for i, before, after in zip(todo, inputs, outputs):
-            keep = protected.get(i, []) + protected_spans(before)
-            verdict = judge(before, after, keep, guard_config(self.config))
+        keep = [protected.get(i, []) for i in todo]  # numbers, URLs, names: added by decide
+        verdicts = decide(self.backend, inputs, outputs, keep, guard_config(self.config))
+        for i, before, after, verdict in zip(todo, inputs, outputs, verdicts):
             decisions.append(Decision(i, verdict.accepted, verdict.reason, before, after))
             if verdict.accepted:
                 seg = segments[i]

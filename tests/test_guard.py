@@ -139,3 +139,14 @@ def test_default_level_blocks_big_rewrites_of_good_text() -> None:
 def test_mismatched_lengths_are_an_error() -> None:
     with pytest.raises(ValueError):
         decide(None, ["a"], [], None, GuardConfig())
+
+
+def test_names_must_survive_even_when_repeated() -> None:
+    scorer = FakeScorer({})
+    text = "When it comes to insulting the audience, Han Han is truly gifted."
+    verdict = decide(scorer, [text], [text.replace("Han Han", "Han")], None, GuardConfig())
+    assert not verdict[0].accepted and "'Han'" in verdict[0].reason
+    assert scorer.calls == []
+    # a lower-case repeat may go, and the first word of a sentence is not a name
+    ok = decide(None, ["The the shop opened."], ["The shop opened."], None, GuardConfig())
+    assert ok[0].accepted

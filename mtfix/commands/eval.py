@@ -38,6 +38,7 @@ def eval_command(
     model: options.Model = None,
     no_model: options.NoModel = False,
     backend: options.Backend = "transformers",
+    aggressiveness: options.Aggressiveness = options.DEFAULT_AGGRESSIVENESS,
     repair_all: options.RepairAll = False,
     trust_pickle: options.TrustPickle = False,
     metrics: Annotated[
@@ -83,6 +84,7 @@ def eval_command(
         model=model,
         no_model=no_model,
         backend=backend,
+        aggressiveness=aggressiveness,
         repair_all=repair_all,
         trust_pickle=trust_pickle,
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..config import RepairConfig
+from ..config import DEFAULT_AGGRESSIVENESS, RepairConfig
 
 Glossaries = Annotated[
     Optional[list[Path]],
@@ -45,6 +45,16 @@ Encoding = Annotated[
         "--encoding",
         help="Input encoding. Default: UTF-8 (BOM honoured), else detected "
         "(GB18030, Big5, cp1252, Latin-1).",
+    ),
+]
+Aggressiveness = Annotated[
+    float,
+    typer.Option(
+        "--aggressiveness",
+        min=0.0,
+        max=1.0,
+        help="How readily model rewrites are accepted: 0 never, 0.5 the measured default, "
+        "1 loosest.",
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")]
@@ -122,6 +132,7 @@ def repair_config(
     strip_boilerplate: bool = False,
     no_unicode_fix: bool = False,
     protect: list[Path] | None = None,
+    aggressiveness: float = DEFAULT_AGGRESSIVENESS,
 ) -> RepairConfig:
     """The RepairConfig the shared repair options describe."""
     config = RepairConfig(
@@ -131,6 +142,7 @@ def repair_config(
         use_model=not no_model,
         backend=backend,
         trust_pickle=trust_pickle,
+        aggressiveness=aggressiveness,
         unicode_fix=not no_unicode_fix,
         strip_boilerplate=strip_boilerplate,
     )

@@ -75,9 +75,11 @@ class GuardConfig:
         raise AssertionError("unreachable: anchors cover (0, 1]")
 
 
-# level: (word edit ratio, char edit ratio, min length, max length, log-prob margin, max edits)
+# level: (word edit ratio, char edit ratio, min length, max length, log-prob margin, max edits).
+# 0.5 was tuned on the shipped model (see its card): ≤ 1% of clean held-out sentences
+# changed, ≥ 98% of MLQE-PE rows that needed no edit kept, WMT22 zh-en chrF++ not worse.
 _ANCHORS: tuple[tuple[float, tuple[float, ...]], ...] = (
-    (0.0, (0.05, 0.03, 0.98, 1.02, 1.0, 1)),
+    (0.0, (0.1, 0.05, 0.98, 1.05, 0.3, 1)),
     (0.5, (0.2, 0.15, 0.95, 1.25, 0.1, 4)),
     (1.0, (0.35, 0.3, 0.85, 1.4, -0.05, 10)),
 )
@@ -99,6 +101,19 @@ class Scorer(Protocol):
 def protected_spans(text: str) -> list[str]:
     """Numbers, URLs and e-mail addresses in ``text``: they must survive a rewrite."""
     return _PROTECTED.findall(text)
+
+
+_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words after the first word of ``text`` (names, mostly): a rewrite must
+    keep every occurrence — the model was seen to drop repeated names ("Han Han") and
+    words of institution names."""
+    found = _NAME.findall(text)
+    if found and text.lstrip().startswith(found[0]):
+        found = found[1:]
+    return [word for word in found if len(word) > 1]
 
 
 def judge(
@@ -157,7 +172,7 @@ def decide(
         raise ValueError("decide: originals and rewrites differ in length")
     spans = protected if protected is not None else [()] * len(originals)
     verdicts = [
-        judge(o, r, list(p) + protected_spans(o), config)
+        judge(o, r, list(p) + protected_spans(o) + names(o), config)
         for o, r, p in zip(originals, rewrites, spans)
     ]
     if config.min_margin is None or not isinstance(backend, Scorer):
