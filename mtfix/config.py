@@ -40,7 +40,7 @@ class RepairConfig:
     """Limits a model rewrite must respect to be accepted (set explicitly, it wins over
     ``aggressiveness``)."""
     aggressiveness: float = DEFAULT_AGGRESSIVENESS
-    """How readily model rewrites are accepted: 0 never, 1 loosest, 0.5 the measured default.
+    """How readily model rewrites are accepted: 0 never, 1 loosest, 0.25 the default.
     One knob for every guard threshold and the score margin (``--aggressiveness``)."""
     batch_size: int = 16
     """Sentences per model batch."""

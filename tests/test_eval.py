@@ -95,7 +95,7 @@ def test_stages_without_a_model(testset: Path, glossary: Path) -> None:
 
 
 def test_model_stages_with_a_backend(testset: Path, glossary: Path) -> None:
-    cfg = config(glossary, backend="fixcome", model=".")
+    cfg = config(glossary, backend="fixcome", model=".", aggressiveness=1.0)
     run = evaluate(testset, cfg, samples=100, metrics=("bleu",))
     model, full = run.report.stage("model"), run.report.stage("full")
     assert model.available and full.available

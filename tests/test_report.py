@@ -83,7 +83,9 @@ def assert_self_contained(page: str) -> None:
 def test_repair_html_escapes_and_shows_stages() -> None:
     text = "The micro letter <script>alert(1)</script> & the launched app.\nSecond line.\n"
     refs = ["WeChat <script>alert(1)</script> & a launched app.", "Second line."]
-    result = Repairer(RepairConfig(), glossary=GLOSSARY, backend=Articles()).repair(text)
+    result = Repairer(
+        RepairConfig(aggressiveness=1.0), glossary=GLOSSARY, backend=Articles()
+    ).repair(text)
     page = repair_html(result, "in<put>.txt", refs)
     assert_self_contained(page)
     assert "<script>" not in page and "&lt;script&gt;" in page and "in&lt;put&gt;.txt" in page

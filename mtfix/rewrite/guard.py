@@ -30,7 +30,7 @@ _PROTECTED = re.compile(
 )
 
 #: The default of ``--aggressiveness``.
-DEFAULT_AGGRESSIVENESS = 0.5
+DEFAULT_AGGRESSIVENESS = 0.25
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class GuardConfig:
     def from_aggressiveness(cls, level: float) -> GuardConfig:
         """Thresholds for ``level`` in [0, 1]: 0 accepts no rewrite, 1 is the loosest.
 
-        0.5 (the default) is the setting measured in the model card. Between the
+        0.5 is the setting tuned in the model card; the default is 0.25 (safer). Between the
         anchors below the thresholds are interpolated linearly.
         """
         if not 0.0 <= level <= 1.0 or math.isnan(level):
