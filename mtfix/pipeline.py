@@ -34,7 +34,7 @@ from typing import Any
 from .config import RepairConfig, default_model_dir, guard_config
 from .glossary import Glossary, Matcher, load_glossary, load_pack, load_protected
 from .glossary.matcher import Match
-from .records import Decision, Edit, RepairResult, Segment
+from .records import Decision, Edit, RepairResult, Segment, splice
 from .rewrite import RewriteBackend, create_backend
 from .rewrite.base import backend_factory
 from .rewrite.guard import decide
@@ -131,7 +131,7 @@ class Repairer:
         for i, matches in _by_segment(found, segments, clean).items():
             seg = segments[i]
             edits.extend(_glossary_edit(m) for m in matches)
-            current[i] = _apply(seg, matches)
+            current[i] = _apply_at(seg.text, seg.start, matches)
             protected[i] = [m.replacement for m in matches]
         for i, unicode_edits in fixed.items():
             if i not in targets:
@@ -263,20 +263,9 @@ def _glossary_edit(m: Match) -> Edit:
     )
 
 
-def _apply(seg: Segment, matches: Sequence[Match]) -> str:
-    return _apply_at(seg.text, seg.start, matches)
-
-
 def _apply_at(text: str, offset: int, matches: Sequence[Match]) -> str:
     """``text`` (which starts at ``offset``) with each match replaced."""
-    parts: list[str] = []
-    pos = offset
-    for m in matches:
-        parts.append(text[pos - offset : m.start - offset])
-        parts.append(m.replacement)
-        pos = m.end
-    parts.append(text[pos - offset :])
-    return "".join(parts)
+    return splice(text, ((m.start, m.end, m.replacement) for m in matches), offset)
 
 
 def _merge_fixed(
@@ -298,8 +287,13 @@ def _merge_fixed(
         spans.append((f_start, f_start + len(u.after), u))
         shift += len(u.after) - len(u.before)
 
-    def to_input(pos: int) -> int:  # ``pos`` is never strictly inside a unicode span
-        delta = sum(len(u.after) - len(u.before) for _, f_end, u in spans if f_end <= pos)
+    def to_input(pos: int, end: bool = False) -> int:  # never strictly inside a unicode span
+        # A deletion (empty in ``fixed``) right at the end of a match stays outside it.
+        delta = sum(
+            len(u.after) - len(u.before)
+            for f_start, f_end, u in spans
+            if f_end <= pos and not (end and f_start == pos)
+        )
         return seg.start + pos - delta
 
     absorbed: set[int] = set()
@@ -317,7 +311,7 @@ def _merge_fixed(
         absorbed.update(hit)
         kept.append(m)
         last_end = b
-        start, end = to_input(a), to_input(b)
+        start, end = to_input(a), to_input(b, end=True)
         after = fixed[a : m.start] + m.replacement + fixed[m.end : b]
         glossary = _glossary_edit(m)
         before = seg.text[start - seg.start : end - seg.start]

@@ -7,6 +7,7 @@ Offsets are Python string indices into the text the record talks about:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -35,6 +36,21 @@ class Segment:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def splice(text: str, replacements: Iterable[tuple[int, int, str]], offset: int = 0) -> str:
+    """``text`` with non-overlapping ``(start, end, new)`` replacements made.
+
+    Offsets are counted from ``offset`` (the position of ``text`` in its document).
+    """
+    out: list[str] = []
+    pos = 0
+    for start, end, new in sorted(replacements):
+        out.append(text[pos : start - offset])
+        out.append(new)
+        pos = end - offset
+    out.append(text[pos:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)

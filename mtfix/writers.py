@@ -6,7 +6,7 @@ import difflib
 import json
 from typing import Any
 
-from .records import Edit, RepairResult
+from .records import RepairResult, splice
 from .segment import iter_lines
 
 
@@ -35,7 +35,11 @@ def to_jsonl(result: RepairResult) -> str:
         if seg.label == "blank":
             continue
         model = [x for x in mine if x.stage == "model"]
-        output = model[-1].after if model else _apply_glossary(seg.text, seg.start, mine)
+        output = (
+            model[-1].after
+            if model
+            else splice(seg.text, ((x.start, x.end, x.after) for x in mine), seg.start)
+        )
         record: dict[str, Any] = {
             "segment": index,
             "start": seg.start,
@@ -50,17 +54,6 @@ def to_jsonl(result: RepairResult) -> str:
             record["decision"] = {"accepted": d.accepted, "reason": d.reason, "rewrite": d.rewrite}
         lines.append(json.dumps(record, ensure_ascii=False))
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def _apply_glossary(text: str, offset: int, edits: list[Edit]) -> str:
-    out: list[str] = []
-    pos = 0
-    for x in edits:
-        out.append(text[pos : x.start - offset])
-        out.append(x.after)
-        pos = x.end - offset
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def to_diff(result: RepairResult, name: str) -> str:

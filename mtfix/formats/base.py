@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..records import Edit
+from ..records import Edit, splice
 
 PLACEHOLDER_BASE = 0xE000
 PLACEHOLDER_LIMIT = 0xF8FF  # end of the Basic Multilingual Plane's private use area
@@ -161,13 +161,7 @@ def structure(text: str) -> list[str]:
 
 def apply(document: str, replacements: Sequence[tuple[int, int, str]]) -> str:
     """``document`` with non-overlapping ``(start, end, text)`` replacements made."""
-    out, pos = [], 0
-    for start, end, text in sorted(replacements):
-        out.append(document[pos:start])
-        out.append(text)
-        pos = end
-    out.append(document[pos:])
-    return "".join(out)
+    return splice(document, replacements)
 
 
 def rewrite(
