@@ -2,11 +2,13 @@
 
     python benchmarks/bench_model.py [MODEL_DIR] [--rows 300] [--threads 2]
 
-For each backend: load time, sentences/s for rewrite + guard (score margin
-included) over WMT22 zh-en MT rows (or the sample page when ../shared/data is
-absent), and peak resident memory of a fresh process per backend (so one
-backend's memory does not count against the other). Converts MODEL_DIR for
-CTranslate2 first when it has no ``ctranslate2/`` folder.
+For each backend: load time, sentences/s through the full pipeline (segment,
+glossary, model, guard with its score margin) and through the same pipeline
+without a model (same process, same text: the ratio is what the model costs),
+over WMT22 zh-en MT rows (or the sample page when ../shared/data is absent),
+and peak resident memory of a fresh process per backend (so one backend's
+memory does not count against the other). Converts MODEL_DIR for CTranslate2
+first when it has no current ``ctranslate2/`` conversion.
 """
 
 from __future__ import annotations
@@ -33,29 +35,36 @@ def sentences(rows: int) -> list[str]:
     return [s.strip() for s in text.replace("\n", " ").split(". ") if s.strip()][:rows]
 
 
-def one(backend_name: str, model_dir: str, rows: int, threads: int) -> dict[str, float]:
+def one(backend_name: str, model_dir: str, rows: int, threads: int, beams: int) -> dict[str, float]:
     """Measure one backend in this process (called in a child process)."""
+    from mtfix import RepairConfig, Repairer
     from mtfix.rewrite import create_backend
-    from mtfix.rewrite.guard import GuardConfig, decide
 
-    texts = sentences(rows)
+    document = "\n\n".join(sentences(rows)) + "\n"
+    config = RepairConfig(model=model_dir, backend=backend_name, num_beams=beams)
+    glossary_only = Repairer(RepairConfig(use_model=False))
     started = time.perf_counter()
-    backend = create_backend(backend_name, model_dir, threads=threads, batch_size=32)
+    backend = create_backend(
+        backend_name, model_dir, threads=threads, num_beams=beams, batch_size=config.batch_size
+    )
     load = time.perf_counter() - started
-    backend.rewrite(texts[:8])  # warm-up
+    full = Repairer(config, backend=backend)
+    full.repair(document[:2000])  # warm-up
     started = time.perf_counter()
-    raw = backend.rewrite(texts)
-    rewrite_s = time.perf_counter() - started
-    verdicts = decide(backend, texts, raw, None, GuardConfig.from_aggressiveness(0.5))
-    total = time.perf_counter() - started
+    baseline = glossary_only.repair(document)
+    glossary_s = time.perf_counter() - started
+    started = time.perf_counter()
+    result = full.repair(document)
+    full_s = time.perf_counter() - started
+    count = sum(1 for s in baseline.segments if s.label == "content")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "load_s": load,
-        "rewrite_sent_s": len(texts) / rewrite_s,
-        "guarded_sent_s": len(texts) / total,
-        "accepted": sum(v.accepted for v in verdicts),
+        "glossary_sent_s": count / glossary_s,
+        "full_sent_s": count / full_s,
+        "accepted": sum(d.accepted for d in result.decisions),
         "peak_mb": peak_mb,
-        "sentences": len(texts),
+        "sentences": count,
     }
 
 
@@ -64,32 +73,41 @@ def main() -> None:
     parser.add_argument("model_dir", nargs="?", default=str(ROOT / "models" / "default"))
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--beams", type=int, default=None, help="default: RepairConfig's")
     parser.add_argument("--child", default="")
     args = parser.parse_args()
+    if args.beams is None:
+        from mtfix import RepairConfig
+
+        args.beams = RepairConfig().num_beams
     if args.child:
-        print(json.dumps(one(args.child, args.model_dir, args.rows, args.threads)))
+        print(json.dumps(one(args.child, args.model_dir, args.rows, args.threads, args.beams)))
         return
     model = Path(args.model_dir)
-    if not (model / "ctranslate2" / "model.bin").is_file():
-        from mtfix.rewrite.ctranslate2_backend import convert_model
+    from mtfix.rewrite.ctranslate2_backend import convert_model, current_conversion
 
+    if current_conversion(model) is None:
         convert_model(model)
     results = {}
     for name in ("transformers", "ctranslate2"):
         out = subprocess.run(
             [sys.executable, __file__, str(model), "--rows", str(args.rows),
-             "--threads", str(args.threads), "--child", name],
+             "--threads", str(args.threads), "--beams", str(args.beams), "--child", name],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         results[name] = json.loads(out.stdout.strip().splitlines()[-1])
     base = results["transformers"]
-    print(f"model {model}, {base['sentences']} sentences, {args.threads} threads, batch 32, beam 2")
-    print(f"{'backend':<14}{'load s':>8}{'rewrite sent/s':>16}{'+guard sent/s':>15}"
-          f"{'accepted':>10}{'peak MB':>9}{'speed-up':>10}")  # fmt: skip
+    print(
+        f"model {model}, {base['sentences']} sentences (WMT22 zh-en MT rows), "
+        f"{args.threads} threads, beam {args.beams}; full pipeline = segment + glossary + "
+        "model + guard, glossary only = the same Repairer without a model, same process"
+    )
+    print(f"{'backend':<14}{'load s':>8}{'glossary sent/s':>17}{'full sent/s':>13}"
+          f"{'full/glossary':>15}{'accepted':>10}{'peak MB':>9}{'vs transf.':>13}")  # fmt: skip
     for name, r in results.items():
-        print(f"{name:<14}{r['load_s']:>8.2f}{r['rewrite_sent_s']:>16.1f}{r['guarded_sent_s']:>15.1f}"
-              f"{r['accepted']:>10}{r['peak_mb']:>9.0f}"
-              f"{r['guarded_sent_s'] / base['guarded_sent_s']:>9.2f}x")  # fmt: skip
+        print(f"{name:<14}{r['load_s']:>8.2f}{r['glossary_sent_s']:>17.0f}{r['full_sent_s']:>13.1f}"
+              f"{r['full_sent_s'] / r['glossary_sent_s']:>15.3f}{r['accepted']:>10}"
+              f"{r['peak_mb']:>9.0f}{r['full_sent_s'] / base['full_sent_s']:>12.2f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ class RepairConfig:
     """Model directory; ``None`` means the shipped default, if there is one."""
     use_model: bool = True
     """Run the rewrite stage at all."""
-    backend: str = "transformers"
-    """Rewrite backend name (``identity``, ``transformers`` or a registered one)."""
+    backend: str = "auto"
+    """Rewrite backend name: ``auto`` (ctranslate2 when the model has a current
+    conversion, else transformers), ``transformers``, ``ctranslate2``, ``identity`` or a
+    registered one."""
     labels: frozenset[str] = REPAIRABLE
     """Segment labels to repair; boilerplate and metadata are left alone by default."""
     guard: GuardConfig = field(default_factory=GuardConfig)

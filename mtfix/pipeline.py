@@ -85,7 +85,7 @@ def check_config(config: RepairConfig) -> None:
         return
     backend_factory(config.backend)  # an unknown name is an error even with no model around
     model = config.model or default_model_dir()
-    if config.backend == "transformers" and model is not None:
+    if config.backend in ("auto", "transformers") and model is not None:
         check_model_dir(model, trust_pickle=config.trust_pickle)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +59,51 @@ def test_decoder_only_model_is_refused(tiny_model: Path, tmp_path: Path) -> None
     (tmp_path / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelLoadError, match="not a seq2seq"):
         create_backend("transformers", tmp_path)
+
+
+def _shipped_model() -> Path:
+    from mtfix.config import DEFAULT_MODEL_DIR
+
+    if not (DEFAULT_MODEL_DIR / "model.safetensors").is_file():
+        pytest.skip("no shipped model in this checkout")
+    return DEFAULT_MODEL_DIR
+
+
+SENTENCES = [
+    "The shop opened a new branch in the city centre last year.",
+    "This may not be what what you want.",
+    "Visitors can buy tickets at the museum.",
+    "It is useful for drivers those subclass the private state.",
+    "The company has several businesses settled has in the park.",
+    "Prices rose by 3% in March, the statistics office said.",
+]
+
+
+def test_greedy_copy_check_gives_exactly_what_the_search_gives() -> None:
+    backend: Any = create_backend("transformers", _shipped_model(), num_beams=1, threads=1)
+    checked = backend.rewrite(SENTENCES)
+    encoded = backend.tokenizer(SENTENCES)["input_ids"]
+    copies = backend._greedy_copies(encoded, list(range(len(SENTENCES))))
+    assert any(copies) and not all(copies)  # the check does skip work here, and not all of it
+    backend._greedy_copies = lambda encoded, batch: [False] * len(batch)  # search everything
+    assert backend.rewrite(SENTENCES) == checked
+
+
+def test_auto_backend_uses_a_conversion_only_while_it_matches_the_weights(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("ctranslate2")
+    from safetensors.torch import load_file, save_file
+
+    from mtfix.rewrite.ctranslate2_backend import convert_model
+
+    model = tmp_path / "model"
+    shutil.copytree(_shipped_model(), model, ignore=shutil.ignore_patterns("ctranslate2"))
+    assert create_backend("auto", model).name == "transformers"  # not converted yet
+    convert_model(model)
+    assert create_backend("auto", model).name == "ctranslate2"
+    weights = load_file(model / "model.safetensors")
+    name = next(iter(weights))
+    weights[name] = weights[name] + 0.01  # the model was retrained: the conversion is stale
+    save_file(weights, model / "model.safetensors", metadata={"format": "pt"})
+    assert create_backend("auto", model).name == "transformers"

@@ -51,7 +51,7 @@ def batch(
     no_packs: options.NoPacks = False,
     model: options.Model = None,
     no_model: options.NoModel = False,
-    backend: options.Backend = "transformers",
+    backend: options.Backend = "auto",
     aggressiveness: options.Aggressiveness = options.DEFAULT_AGGRESSIVENESS,
     repair_all: options.RepairAll = False,
     trust_pickle: options.TrustPickle = False,
@@ -108,7 +108,12 @@ def batch(
         column=column,
         mark_edited=mark_edited,
     )
-    if config.use_model and backend == "transformers" and not model and not default_model_dir():
+    if (
+        config.use_model
+        and backend in ("auto", "transformers")
+        and not model
+        and not default_model_dir()
+    ):
         _note(f"note: {NO_MODEL_NOTE}", quiet)
     show = not quiet and sys.stderr.isatty()
 

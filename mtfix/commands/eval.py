@@ -37,7 +37,7 @@ def eval_command(
     no_packs: options.NoPacks = False,
     model: options.Model = None,
     no_model: options.NoModel = False,
-    backend: options.Backend = "transformers",
+    backend: options.Backend = "auto",
     aggressiveness: options.Aggressiveness = options.DEFAULT_AGGRESSIVENESS,
     repair_all: options.RepairAll = False,
     trust_pickle: options.TrustPickle = False,

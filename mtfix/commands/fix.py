@@ -29,7 +29,7 @@ def fix(
     no_packs: options.NoPacks = False,
     model: options.Model = None,
     no_model: options.NoModel = False,
-    backend: options.Backend = "transformers",
+    backend: options.Backend = "auto",
     aggressiveness: options.Aggressiveness = options.DEFAULT_AGGRESSIVENESS,
     repair_all: options.RepairAll = False,
     strip_boilerplate: options.StripBoilerplate = False,

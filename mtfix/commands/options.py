@@ -31,7 +31,12 @@ Model = Annotated[
 ]
 NoModel = Annotated[bool, typer.Option("--no-model", help="Glossary only: skip the rewrite model.")]
 Backend = Annotated[
-    str, typer.Option("--backend", help="Rewrite backend: transformers, identity, ...")
+    str,
+    typer.Option(
+        "--backend",
+        help="Rewrite backend: auto (ctranslate2 when the model is converted, else "
+        "transformers), transformers, ctranslate2, identity, ...",
+    ),
 ]
 RepairAll = Annotated[
     bool, typer.Option("--repair-all", help="Also repair boilerplate and metadata lines.")

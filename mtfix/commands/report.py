@@ -26,7 +26,7 @@ def report(
     no_packs: options.NoPacks = False,
     model: options.Model = None,
     no_model: options.NoModel = False,
-    backend: options.Backend = "transformers",
+    backend: options.Backend = "auto",
     aggressiveness: options.Aggressiveness = options.DEFAULT_AGGRESSIVENESS,
     repair_all: options.RepairAll = False,
     no_unicode_fix: options.NoUnicodeFix = False,

@@ -31,6 +31,7 @@ BackendFactory = Callable[..., RewriteBackend]
 
 # Built-in backends by module path, so importing the registry imports no model code.
 _BUILTIN: dict[str, str] = {
+    "auto": "mtfix.rewrite.auto:auto_backend",
     "identity": "mtfix.rewrite.identity:IdentityBackend",
     "transformers": "mtfix.rewrite.transformers_backend:TransformersBackend",
     "ctranslate2": "mtfix.rewrite.ctranslate2_backend:CTranslate2Backend",

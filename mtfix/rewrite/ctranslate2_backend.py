@@ -14,6 +14,7 @@ guard's margin needs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from ..errors import ModelLoadError
 from .transformers_backend import _CLAUSE_BREAK, _cut, _regroup, check_model_dir, split_for_model
 
 SUBDIR = "ctranslate2"
+SOURCE_FILE = "source.json"  # fingerprint of the weights it was converted from
 
 
 def convert_model(
@@ -58,7 +60,32 @@ def convert_model(
         config["bos_token"] = config.get("decoder_start_token") or "<pad>"
         config_path.write_text(json.dumps(config, indent=2), "utf-8")
     shutil.copyfile(source / "tokenizer.json", dest / "tokenizer.json")
+    (dest / SOURCE_FILE).write_text(json.dumps({"weights_sha256": _weights_digest(source)}))
     return dest
+
+
+def current_conversion(model_dir: str | Path) -> Path | None:
+    """``model_dir/ctranslate2`` when it was converted from the weights ``model_dir`` has now.
+
+    A conversion left behind by an older model (retrained, replaced) is not used.
+    """
+    model_dir = Path(model_dir)
+    dest = model_dir / SUBDIR
+    try:
+        recorded = json.loads((dest / SOURCE_FILE).read_text("utf-8")).get("weights_sha256")
+        if not (dest / "model.bin").is_file() or not (dest / "tokenizer.json").is_file():
+            return None
+        return dest if recorded == _weights_digest(model_dir) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _weights_digest(model_dir: Path) -> str:
+    digest = hashlib.sha256()
+    with open(model_dir / "model.safetensors", "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _find(model_dir: Path) -> Path:

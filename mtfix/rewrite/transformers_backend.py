@@ -177,6 +177,13 @@ class TransformersBackend:
         ]
         outputs = list(cores)
         todo.sort(key=lambda j: lengths[j])  # similar lengths batch with little padding
+        if self.num_beams == 1:  # most pieces come back as they are: skip their search
+            kept = [
+                copy
+                for b in range(0, len(todo), self.batch_size)
+                for copy in self._greedy_copies(encoded, todo[b : b + self.batch_size])
+            ]
+            todo = [j for j, copy in zip(todo, kept) if not copy]
         for b in range(0, len(todo), self.batch_size):
             batch = todo[b : b + self.batch_size]
             longest = max(lengths[j] for j in batch)
@@ -186,6 +193,27 @@ class TransformersBackend:
         for (i, lead, _, trail), out in zip(jobs, outputs):
             results[i] += lead + out + trail
         return results
+
+    def _greedy_copies(self, encoded: list[list[int]], batch: list[int]) -> list[bool]:
+        """Whether greedy search would return each piece unchanged, from one forward pass.
+
+        Teacher-forced on the input itself, the decoder's argmax at every position is
+        exactly the token greedy search would pick after the same prefix; when it is
+        the input's own token all the way to ``</s>``, the search would copy the input.
+        """
+        torch = self._torch
+        rows = [encoded[j] for j in batch]
+        width = max(len(ids) for ids in rows)
+        pad = self.tokenizer.pad_token_id
+        ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows], device=self.device)
+        mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
+        mask = mask.to(self.device)
+        with torch.inference_mode():
+            logits = self.model(
+                input_ids=ids, attention_mask=mask, labels=ids.masked_fill(mask == 0, -100)
+            ).logits
+        agree = (logits.argmax(-1) == ids) | (mask == 0)
+        return [bool(row) for row in agree.all(-1).tolist()]
 
     def _generate(self, texts: list[str], longest: int) -> list[str]:
         encoded = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
