@@ -1,7 +1,7 @@
 """Measure a rewrite model: its job (injected errors) and "never worse" on real MT.
 
     python benchmarks/eval_model.py models/default [--update-card] [--rows 500]
-        [--levels 0.5,0.25,0.75] [--noise-n 400] [--backend transformers]
+        [--levels 0.5,0.25,0.75] [--noise-n 400] [--backend auto] [--beams N]
 
 Prints a markdown report (raw model and guarded at each aggressiveness level);
 ``--update-card`` also writes it into the model card's "Measured" block.
@@ -25,7 +25,8 @@ CORPUS = sorted((DATA / "corpus").glob("*.txt.gz"))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model_dir", type=Path)
-    parser.add_argument("--backend", default="transformers")
+    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--beams", type=int, default=None, help="default: RepairConfig's")
     parser.add_argument("--rows", type=int, default=500, help="WMT22 zh-en rows to use")
     parser.add_argument("--levels", default="0.5,0.25,0.75", help="aggressiveness levels")
     parser.add_argument("--noise-n", type=int, default=400)
@@ -34,18 +35,22 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma list of noise,wmt,keep to skip")
     args = parser.parse_args()
 
+    from mtfix import RepairConfig
     from mtfix.rewrite import create_backend
+    from mtfix.rewrite.guard import DEFAULT_AGGRESSIVENESS
     from mtfix.training.measure import measure_keep, measure_noise, measure_wmt
 
     levels = [float(x) for x in args.levels.split(",")]
     skip = set(args.skip.split(","))
     started = time.monotonic()
-    backend = create_backend(args.backend, args.model_dir, threads=args.threads)
+    beams = args.beams or RepairConfig().num_beams
+    backend = create_backend(args.backend, args.model_dir, threads=args.threads, num_beams=beams)
+    beams_option = f" --beams {args.beams}" if args.beams else ""
     lines = [
         f"Measured with `python benchmarks/eval_model.py {args.model_dir} --rows {args.rows} "
-        f"--levels {args.levels} --noise-n {args.noise_n}` ({args.backend} backend, beam "
-        f"{getattr(backend, 'num_beams', '?')}). Guarded = `mtfix.rewrite.guard.decide` at "
-        "`--aggressiveness` level; 0.5 is the default.",
+        f"--levels {args.levels} --noise-n {args.noise_n}{beams_option}` ({backend.name} "
+        f"backend, beam {beams}). Guarded = `mtfix.rewrite.guard.decide` at "
+        f"`--aggressiveness` level; {DEFAULT_AGGRESSIVENESS} is the default.",
         "",
     ]
     if "noise" not in skip:

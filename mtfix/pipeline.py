@@ -27,8 +27,8 @@ option); segments, edits and offsets still describe the whole input.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import RepairConfig, default_model_dir, guard_config
@@ -111,6 +111,22 @@ class Repairer:
         self.backend = backend
 
     def repair(self, text: str) -> RepairResult:
+        """Repair one text; see the module docstring for the stages."""
+        return self.repair_many([text])[0]
+
+    def repair_many(self, texts: Iterable[str]) -> list[RepairResult]:
+        """Repair several texts, with one model call for the sentences of all of them.
+
+        Same results as ``[repair(t) for t in texts]``; faster for many short texts
+        (table rows, subtitles, a corpus batch), whose sentences then fill the
+        model's batches. Give it a bounded number of texts at a time.
+        """
+        drafts = [self._prepare(text) for text in texts]
+        self._rewrite(drafts)
+        return [self._finish(draft) for draft in drafts]
+
+    def _prepare(self, text: str) -> _Draft:
+        """Segment ``text`` and run the unicode and glossary stages on it."""
         segments = segment(text)
         strip = _STRIPPED if self.config.strip_boilerplate else frozenset()
         targets = [
@@ -118,9 +134,8 @@ class Repairer:
             for i, s in enumerate(segments)
             if s.label in self.config.labels and s.label not in strip
         ]
-        edits: list[Edit] = []
-        current: dict[int, str] = {}  # segment index -> its text after the stages so far
-        protected: dict[int, list[str]] = {}
+        draft = _Draft(text, segments, targets, strip)
+        current, protected, edits = draft.current, draft.protected, draft.edits
         fixed = self._unicode(segments, current) if self.config.unicode_fix else {}
         context = None
         if fixed:  # glossary context terms are looked up in the repaired document
@@ -145,15 +160,20 @@ class Repairer:
             if matches:
                 current[i] = _apply_at(current[i], 0, matches)
                 protected[i] = [m.replacement for m in matches]
-        decisions = self._rewrite(segments, targets, current, protected, edits)
-        outputs = [current.get(i, s.text) for i, s in enumerate(segments)]
-        if strip:
-            output, dropped = strip_lines(text, segments, outputs, strip)
+        return draft
+
+    def _finish(self, draft: _Draft) -> RepairResult:
+        """Reassemble the output of ``draft`` and describe what was done."""
+        text, segments, edits, decisions = draft.text, draft.segments, draft.edits, draft.decisions
+        outputs = [draft.current.get(i, s.text) for i, s in enumerate(segments)]
+        if draft.strip:
+            output, dropped = strip_lines(text, segments, outputs, draft.strip)
         else:
             output, dropped = "".join(outputs), 0
+        decisions.sort(key=lambda d: d.segment)
         stats: dict[str, Any] = {
             "segments": sum(1 for s in segments if s.label != "blank"),
-            "repairable": len(targets),
+            "repairable": len(draft.targets),
             "unicode_edits": sum(1 for e in edits if e.stage == "unicode"),
             "glossary_edits": sum(1 for e in edits if e.stage == "glossary"),
             "model_edits": sum(1 for e in edits if e.stage == "model"),
@@ -196,41 +216,49 @@ class Repairer:
             ]
         return fixed
 
-    def _rewrite(
-        self,
-        segments: Sequence[Segment],
-        targets: Sequence[int],
-        current: dict[int, str],
-        protected: dict[int, list[str]],
-        edits: list[Edit],
-    ) -> list[Decision]:
+    def _rewrite(self, drafts: Sequence[_Draft]) -> None:
+        """Run the model on the target sentences of all ``drafts`` at once, through the guard."""
         if self.backend is None:
-            return []
-        decisions: list[Decision] = []
-        todo: list[int] = []
-        for i in targets:
-            text = current.get(i, segments[i].text)
-            if "\n" in text or "\r" in text:
-                decisions.append(Decision(i, False, "spans a line break: left as is", text, text))
-            else:
-                todo.append(i)
-        inputs = [current.get(i, segments[i].text) for i in todo]
+            return
+        todo: list[tuple[_Draft, int]] = []
+        for draft in drafts:
+            for i in draft.targets:
+                text = draft.current.get(i, draft.segments[i].text)
+                if "\n" in text or "\r" in text:
+                    reason = "spans a line break: left as is"
+                    draft.decisions.append(Decision(i, False, reason, text, text))
+                else:
+                    todo.append((draft, i))
+        inputs = [draft.current.get(i, draft.segments[i].text) for draft, i in todo]
         outputs = self.backend.rewrite(inputs) if inputs else []
-        keep = [protected.get(i, []) for i in todo]  # numbers, URLs, names: added by decide
+        # Numbers, URLs and names are added to what must be kept by decide().
+        keep = [draft.protected.get(i, []) for draft, i in todo]
         verdicts = decide(self.backend, inputs, outputs, keep, guard_config(self.config))
-        for i, before, after, verdict in zip(todo, inputs, outputs, verdicts):
-            decisions.append(Decision(i, verdict.accepted, verdict.reason, before, after))
+        rule = f"model:{self.backend.name}"
+        for (draft, i), before, after, verdict in zip(todo, inputs, outputs, verdicts):
+            draft.decisions.append(Decision(i, verdict.accepted, verdict.reason, before, after))
             if verdict.accepted:
-                seg = segments[i]
-                rule = f"model:{self.backend.name}"
+                seg = draft.segments[i]
                 # ``before`` is the segment's input text, as for every edit; the text the
                 # model saw (after the earlier stages) is in the Decision.
-                edits.append(
+                draft.edits.append(
                     Edit(seg.start, seg.end, seg.text, after, "model", rule, verdict.reason)
                 )
-                current[i] = after
-        decisions.sort(key=lambda d: d.segment)
-        return decisions
+                draft.current[i] = after
+
+
+@dataclass
+class _Draft:
+    """One text between the stages: what the glossary made of it, what the model decided."""
+
+    text: str
+    segments: list[Segment]
+    targets: list[int]
+    strip: frozenset[str]
+    current: dict[int, str] = field(default_factory=dict)  # segment index -> its text now
+    protected: dict[int, list[str]] = field(default_factory=dict)  # terms the model must keep
+    edits: list[Edit] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
 
 
 def _by_segment(

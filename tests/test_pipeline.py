@@ -190,3 +190,27 @@ def test_model_edit_before_is_the_input_text_and_lists_are_accepted(tmp_path) ->
     glossary.write_text("launch\tstart\n", "utf-8")
     fixed = mtfix.repair("The launch.", glossaries=[glossary], use_model=False, labels={"content"})
     assert fixed.text == "The start."
+
+
+def test_repair_many_batches_the_model_and_equals_one_by_one() -> None:
+    texts = [
+        "The micro letter shop has been launch in May.\n",
+        "Menu | Home | About\n\nIts circle of friends has been launch too. A second one.\n",
+        "",
+        "Nothing to do here.\n",
+    ]
+    config = RepairConfig(strip_boilerplate=True)
+    one_by_one = [
+        Repairer(config, glossary=GLOSSARY, backend=ReplaceBackend("launch ", "launched ")).repair(
+            t
+        )
+        for t in texts
+    ]
+    backend = ReplaceBackend("launch ", "launched ")
+    calls: list[int] = []
+    rewrite = backend.rewrite
+    backend.rewrite = lambda sentences: calls.append(len(sentences)) or rewrite(sentences)  # type: ignore[method-assign]
+    together = Repairer(config, glossary=GLOSSARY, backend=backend).repair_many(texts)
+    assert calls == [4]  # one model call for the sentences of all four texts
+    assert together == one_by_one
+    assert together[1].text.startswith("Its Moments has been launched too.")
