@@ -54,6 +54,7 @@ model: setup
 	  --corpus $(DATA)/corpus/wordnet-examples.txt.gz --corpus-limit 30000 \
 	  --batch-tokens 2048 --warmup 300 --eval-every 500 --threads $(MODEL_THREADS) \
 	  --export models/default
+	$(VENV)/bin/mtfix model convert models/default
 	$(PY) benchmarks/eval_model.py models/default --update-card
 
 bench: setup

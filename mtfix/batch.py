@@ -26,7 +26,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -358,11 +358,13 @@ def _safe_split(text: str) -> int:
 _worker_repairer: Any = None
 
 
-def _init_worker(config: RepairConfig) -> None:
+def _init_worker(config: RepairConfig, jobs: int) -> None:
     """Load the glossary and model once per worker process."""
     global _worker_repairer
     from .pipeline import Repairer
 
+    if not config.threads:  # workers that each take every core only slow each other down
+        config = replace(config, threads=max(1, (os.cpu_count() or 1) // jobs))
     _worker_repairer = Repairer(config)
 
 
@@ -451,7 +453,7 @@ def run_batch(
 
     try:
         if options.jobs <= 1 or total <= 1:
-            _init_worker(config)
+            _init_worker(config, 1)
             for path, target, _, _ in todo:
                 finished(_work(str(path), str(target), options))
         else:
@@ -473,7 +475,10 @@ def _run_parallel(
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with cf.ProcessPoolExecutor(
-        max_workers=options.jobs, mp_context=context, initializer=_init_worker, initargs=(config,)
+        max_workers=options.jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(config, options.jobs),
     ) as pool:
         futures = [pool.submit(_work, str(p), str(t), options) for p, t, _, _ in todo]
         try:

@@ -48,6 +48,9 @@ class RepairConfig:
     """Sentences per model batch."""
     num_beams: int = 2
     """Beam width for generation."""
+    threads: int = 0
+    """CPU threads for the model; 0 lets the backend decide (all cores). ``mtfix batch``
+    gives each of its workers an equal share of the cores."""
     trust_pickle: bool = False
     """Allow pickled (non-safetensors) model weights, which can run code when loaded."""
     unicode_fix: bool = True

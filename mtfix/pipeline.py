@@ -73,6 +73,7 @@ def load_backend(config: RepairConfig) -> tuple[RewriteBackend | None, str | Non
         batch_size=config.batch_size,
         num_beams=config.num_beams,
         trust_pickle=config.trust_pickle,
+        threads=config.threads or None,
     )
     return backend, None
 
