@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma list of noise,wmt,keep to skip")
     args = parser.parse_args()
 
-    from mtfix import RepairConfig
+    from mtfix import RepairConfig, Repairer
     from mtfix.rewrite import create_backend
     from mtfix.rewrite.guard import DEFAULT_AGGRESSIVENESS
     from mtfix.training.measure import measure_keep, measure_noise, measure_wmt
@@ -54,7 +54,13 @@ def main() -> None:
         "",
     ]
     if "noise" not in skip:
-        noise = measure_noise(backend, CORPUS, n=args.noise_n, levels=levels)
+        # The whole repair as users run it: default pack, then the model at the default level.
+        repairer = Repairer(RepairConfig(model=str(args.model_dir)), backend=backend)
+
+        def pipeline(texts: list[str]) -> list[str]:
+            return [r.text for r in repairer.repair_many(texts)]
+
+        noise = measure_noise(backend, CORPUS, n=args.noise_n, levels=levels, pipeline=pipeline)
         lines += [
             f"### Its job: held-out corpus sentences, one injected error each "
             f"({noise['noisy']} noisy, {noise['sentences']} clean)",
@@ -68,6 +74,11 @@ def main() -> None:
             f"| guarded {lv} | {noise['fixed'][lv]:.1%} | {noise['closer'][lv]:.1%} "
             f"| {noise['changed'][lv]:.1%} |"
             for lv in levels
+        ]
+        through = noise["pipeline"]
+        lines += [
+            f"| full pipeline (default pack + model at {DEFAULT_AGGRESSIVENESS}) "
+            f"| {through['fixed']:.1%} | {through['closer']:.1%} | {through['changed']:.1%} |"
         ]
         lines += ["", "Fixed by noise type (guarded " + str(levels[0]) + "): " + ", ".join(
             f"{k} {v:.0%}" for k, v in noise["fixed_by_kind"].items()

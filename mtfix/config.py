@@ -44,10 +44,12 @@ class RepairConfig:
     aggressiveness: float = DEFAULT_AGGRESSIVENESS
     """How readily model rewrites are accepted: 0 never, 1 loosest, 0.25 the default.
     One knob for every guard threshold and the score margin (``--aggressiveness``)."""
-    batch_size: int = 16
+    batch_size: int = 32
     """Sentences per model batch."""
-    num_beams: int = 2
-    """Beam width for generation."""
+    num_beams: int = 1
+    """Beam width for generation. Greedy (1) fixes as many injected errors as a beam of 2
+    with the shipped model, changes fewer clean sentences, and lets the transformers
+    backend skip the search for sentences it would copy (model card)."""
     threads: int = 0
     """CPU threads for the model; 0 lets the backend decide (all cores). ``mtfix batch``
     gives each of its workers an equal share of the cores."""

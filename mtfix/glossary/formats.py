@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,7 @@ from ..errors import GlossaryError
 from .entries import Entry, Glossary
 
 MAX_TERM_LENGTH = 1000
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit: what str.isalnum() accepts
 
 _COLUMN_NAMES = {
     "variants": "variants",
@@ -95,24 +97,18 @@ def parse_glossary(
     entries: list[Entry] = []
     columns: tuple[str, ...] | None = None
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=_quoting(delimiter))
-    rows = iter(reader)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise GlossaryError(name, reader.line_num, f"malformed row: {exc}") from None
-        line = reader.line_num
-        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-            continue
-        if columns is None:
-            header = _header(row)
-            if header is not None:
-                columns = header
+    try:
+        for row in reader:
+            if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
                 continue
-            columns = _DEFAULT_COLUMNS
-        entries.append(_entry(row, columns, name, line, prefix))
+            if columns is None:
+                columns = _header(row)
+                if columns is not None:
+                    continue
+                columns = _DEFAULT_COLUMNS
+            entries.append(_entry(row, columns, name, reader.line_num, prefix))
+    except csv.Error as exc:
+        raise GlossaryError(name, reader.line_num, f"malformed row: {exc}") from None
     if not entries:
         raise GlossaryError(name, None, "no entries")
     return Glossary(tuple(entries), name)
@@ -138,10 +134,13 @@ def _entry(row: list[str], columns: tuple[str, ...], name: str, line: int, prefi
         )
     cells = {col: cell.strip() for col, cell in zip(columns, row) if col}
     raw = cells.get("variants", "")
-    pattern = _flag(cells, "pattern", ("regex", "re"), ("", "literal"), name, line)
+    # (Absent flag columns are the common case: skip their checks.)
+    pattern = "pattern" in cells and _flag(
+        cells, "pattern", ("regex", "re"), ("", "literal"), name, line
+    )
     if raw.startswith(PATTERN_PREFIX):
         pattern, raw = True, raw[len(PATTERN_PREFIX) :].strip()
-    protect = _flag(cells, "protect", _YES, _NO, name, line)
+    protect = "protect" in cells and _flag(cells, "protect", _YES, _NO, name, line)
     # A pattern is one expression: '|' is its alternation, not a variant separator.
     variants = ((raw,) if raw else ()) if pattern else _split(raw)
     replacement = cells.get("replacement", "")
@@ -156,7 +155,7 @@ def _entry(row: list[str], columns: tuple[str, ...], name: str, line: int, prefi
     for term in (*variants, replacement):
         if len(term) > MAX_TERM_LENGTH:
             raise GlossaryError(name, line, f"term longer than {MAX_TERM_LENGTH} characters")
-        if (not pattern or term is replacement) and not any(ch.isalnum() for ch in term):
+        if (not pattern or term is replacement) and not _ALNUM.search(term):
             raise GlossaryError(name, line, f"term {term!r} has no letters or digits")
     case = cells.get("case", "").lower()
     if case not in ("", "ignore", "exact"):
@@ -228,7 +227,10 @@ def load_protected(path: str | Path) -> Glossary:
 
 
 def _split(cell: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in cell.split("|") if part.strip())
+    if "|" not in cell:  # the common case: one term
+        cell = cell.strip()
+        return (cell,) if cell else ()
+    return tuple(filter(None, [part.strip() for part in cell.split("|")]))
 
 
 _WRITE_COLUMNS = ("variants", "replacement", "zh", "note", "context", "case", "pattern", "protect")

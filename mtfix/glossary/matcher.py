@@ -74,6 +74,12 @@ class Match:
     entry: Entry
 
 
+# The automaton holds each key cut to this many characters; hits() compares the
+# rest. Its build time grows with its number of states, and in a large glossary
+# most states are the long tails of keys, which almost never decide a hit.
+_CUT = 15
+
+
 class _Target:
     """One reading of an automaton key: which entry, and what to verify in the text.
 
@@ -145,39 +151,28 @@ class Matcher:
             self._build(glossary.entries if isinstance(glossary, Glossary) else tuple(glossary))
 
     def _build(self, entries: tuple[Entry, ...]) -> None:
-        # key -> [suffix, plural only?, targets]: the key is matched after a word
-        # boundary; what follows it in the text is either a boundary or the suffix
-        # of its last word's plural and then a boundary.
-        table: dict[str, list[Any]] = {}
-        self._patterns: list[tuple[int, Entry, Any]] = []
-        literal = [(i, e, v) for i, e in enumerate(entries) if not e.pattern for v in e.variants]
-        # One normalise() call for all variants (it keeps lengths, so slicing works).
-        everything = normalise("".join(v for _, _, v in literal))
-        pos = 0
-        for index, entry, variant in literal:
-            norm = everything[pos : pos + len(variant)]
-            pos += len(variant)
-            _add_readings(table, index, entry, variant, norm)
-        for index, entry in enumerate(entries):
-            if entry.pattern:
-                self._patterns.append((index, entry, _compile(entry)))
+        self._keys = _Keys(entries)
+        self._patterns: list[tuple[int, Entry, Any]] = [
+            (index, entry, _compile(entry)) for index, entry in enumerate(entries) if entry.pattern
+        ]
         self._automaton: Any = None
-        self._values: list[tuple[int, str, bool, list[_Target]]] = []
-        if table:
+        self._order: list[int] = []  # the key number of each automaton key
+        keys = self._keys.keys
+        if keys:
             import ahocorasick_rs
 
-            keys = []
-            for key, (suffix, plural_only, targets) in table.items():
-                if len(targets) > 1:
-                    # Protected terms first, then later entries: the first target
-                    # that passes its checks decides what a span is.
-                    targets.sort(key=_precedence)
-                keys.append((" " + key).encode("utf-8", "surrogatepass"))
-                self._values.append((len(key), suffix, plural_only, targets))
+            # Each key cut to _CUT characters (keys sharing a cut are all reported),
+            # sorted: the automaton builds about twice as fast (its memory is then
+            # filled in order).
+            cuts = [key[:_CUT] for key in keys]
+            self._order = sorted(range(len(keys)), key=cuts.__getitem__)
+            # " " + each cut, in UTF-8; one encode() for all: keys never hold a NUL.
+            joined = " " + "\0 ".join([cuts[n] for n in self._order])
             # Bytes and a contiguous NFA: the fastest search of the options measured
-            # (FACTS.md and benchmarks/bench_glossary.py), with a build time to match.
+            # (FACTS.md and benchmarks/bench_glossary.py).
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                keys, implementation=ahocorasick_rs.Implementation.ContiguousNFA
+                joined.encode("utf-8", "surrogatepass").split(b"\0"),
+                implementation=ahocorasick_rs.Implementation.ContiguousNFA,
             )
 
     def find(self, text: str, *, context: str | None = None) -> list[Match]:
@@ -203,21 +198,27 @@ class Matcher:
             return
         data = padded.encode("utf-8", "surrogatepass")
         to_char = _char_offsets(padded, data)
-        values = self._values
+        table, order = self._keys, self._order
+        keys, suffixes, plural_only = table.keys, table.suffixes, table.plural_only
         for index, begin, _ in self._automaton.find_matches_as_indexes(data, overlapping=True):
-            length, suffix, plural_only, targets = values[index]
+            n = order[index]
+            key = keys[n]
+            length = len(key)
             start = begin if to_char is None else to_char(begin)  # text offset of the key
+            if length > _CUT and not padded.startswith(key, start + 1):
+                continue  # only the key's first _CUT characters are in the automaton
             after = start + length + 1  # padded offset just after the key
-            if padded[after] == " " and not plural_only:
+            suffix = suffixes[n]
+            if padded[after] == " " and not plural_only[n]:
                 stop, plural = start + length, False
             elif suffix and padded.startswith(suffix, after) and padded[after + len(suffix)] == " ":
                 stop, plural = start + length + len(suffix), True
             else:
                 continue  # the key ends inside a longer word
             if back is None:
-                yield start, stop, plural, targets
+                yield start, stop, plural, table.targets(n)
             else:
-                yield back(start), back(stop), plural, targets
+                yield back(start), back(stop), plural, table.targets(n)
 
     def _find(self, text: str, context: str | None) -> list[Match]:
         norm = normalise(text)
@@ -382,47 +383,106 @@ def _compile(entry: Entry) -> Any:
     return compile_pattern(entry.variants[0], exact_case=entry.exact_case, where=where)
 
 
-def _precedence(target: _Target) -> tuple[bool, int]:
-    return (not target.entry.protect, -target.index)
+class _Keys:
+    """Every key of every literal variant, in flat lists indexed by key number.
 
+    A key is matched after a word boundary; what follows it in the text is
+    either a boundary or the suffix of its last word's plural and then a
+    boundary. A 100,000-entry glossary has some 400,000 keys: strings and
+    numbers in a few lists are quick to make and leave the garbage collector
+    nothing to scan, where an object or two per key made the build about twice
+    as slow. The targets of a key are made when the key is first hit.
+    """
 
-def _add_readings(
-    table: dict[str, list[Any]], index: int, entry: Entry, variant: str, norm: str
-) -> None:
-    """Put ``variant`` (``norm`` is its normalised form) into ``table`` under each key."""
-    core = norm.strip(" ")
-    if not core:
-        return
-    if len(core) == len(variant):
-        head = tail = ""
-    else:
-        first = norm.index(core[0])
-        head, tail = variant[:first].strip(), variant[first + len(core) :].strip()
-    words = core.split()
-    last = words[-1]
-    plural = _plural_suffix(last)
-    suffix = plural[1] if plural else ""
-    keys = [(core, False)]
-    if len(words) > 1:
-        spaced = " ".join(words)
-        if spaced != core:  # written with other separators ("a+b (c)"): also with single ones
-            keys.append((spaced, False))
-        keys.append(("".join(words), True))
-    for key, joined in keys:
-        target = _Target(index, entry, variant, joined, head, tail, len(words))
-        slot = table.get(key)
-        if slot is None:
-            table[key] = [suffix, False, [target]]
+    def __init__(self, entries: tuple[Entry, ...]) -> None:
+        self.entries = entries
+        self.keys: list[str] = []
+        self.suffixes: list[str] = []
+        self.plural_only: list[bool] = []  # "compani" + "es" only, never "compani" alone
+        # The readings of each key: variant number * 2 + 1 if joined; a list when several.
+        self.readings: list[Any] = []
+        self.variant_entry: list[int] = []  # by variant number: its entry's index
+        self.variants: list[str] = []
+        self._number: dict[str, int] = {}
+        self._targets: dict[int, list[_Target]] = {}
+        literal = [(i, v) for i, e in enumerate(entries) if not e.pattern for v in e.variants]
+        # One normalise() call for all variants (it keeps lengths, so slicing works).
+        everything = normalise("".join(v for _, v in literal))
+        pos = 0
+        for index, variant in literal:
+            end = pos + len(variant)
+            self._add_variant(index, variant, everything[pos:end])
+            pos = end
+        for ids in self.readings:
+            if isinstance(ids, list):
+                # Protected terms first, then later entries: the first target
+                # that passes its checks decides what a span is.
+                ids.sort(key=self._precedence)
+
+    def _add_variant(self, index: int, variant: str, norm: str) -> None:
+        """Add the keys of ``variant`` (``norm`` is its normalised form)."""
+        core = norm.strip(" ")
+        if not core:
+            return
+        reading = 2 * len(self.variants)
+        self.variant_entry.append(index)
+        self.variants.append(variant)
+        words = core.split()
+        last = words[-1]
+        plural = _plural_suffix(last)
+        suffix = plural[1] if plural else ""
+        keys = [(core, 0)]
+        if len(words) > 1:
+            spaced = " ".join(words)
+            if spaced != core:  # written with other separators ("a+b (c)"): also with single ones
+                keys.append((spaced, 0))
+            keys.append(("".join(words), 1))  # the "microletter" reading
+        for key, joined in keys:
+            self._add(key, suffix, False, reading + joined)
+            if plural and plural[0] != last:  # "company" is found as "compani" + "es"
+                self._add(key[: len(key) - len(last)] + plural[0], suffix, True, reading + joined)
+
+    def _add(self, key: str, suffix: str, plural_only: bool, reading: int) -> None:
+        n = self._number.get(key)
+        if n is None:
+            self._number[key] = len(self.keys)
+            self.keys.append(key)
+            self.suffixes.append(suffix)  # (the first variant's suffix stays)
+            self.plural_only.append(plural_only)
+            self.readings.append(reading)
+            return
+        if not plural_only:
+            self.plural_only[n] = False
+        ids = self.readings[n]
+        if isinstance(ids, list):
+            ids.append(reading)
         else:
-            slot[1] = False
-            slot[2].append(target)
-        if plural and plural[0] != last:  # "company" is found as "compani" + "es"
-            stem = key[: len(key) - len(last)] + plural[0]
-            slot = table.get(stem)
-            if slot is None:
-                table[stem] = [suffix, True, [target]]
-            else:
-                slot[2].append(target)
+            self.readings[n] = [ids, reading]
+
+    def _precedence(self, reading: int) -> tuple[bool, int]:
+        index = self.variant_entry[reading >> 1]
+        return (not self.entries[index].protect, -index)
+
+    def targets(self, n: int) -> list[_Target]:
+        """The targets of key number ``n``, in order of precedence."""
+        targets = self._targets.get(n)
+        if targets is None:
+            ids = self.readings[n]
+            targets = [self._target(r) for r in (ids if isinstance(ids, list) else (ids,))]
+            self._targets[n] = targets
+        return targets
+
+    def _target(self, reading: int) -> _Target:
+        index, variant = self.variant_entry[reading >> 1], self.variants[reading >> 1]
+        norm = normalise(variant)
+        core = norm.strip(" ")
+        if len(core) == len(variant):
+            head = tail = ""
+        else:
+            first = norm.index(core[0])
+            head, tail = variant[:first].strip(), variant[first + len(core) :].strip()
+        words = len(core.split())
+        return _Target(index, self.entries[index], variant, bool(reading & 1), head, tail, words)
 
 
 def _verify(

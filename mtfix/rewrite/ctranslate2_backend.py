@@ -109,7 +109,7 @@ class CTranslate2Backend:
         model_dir: str | Path | None,
         *,
         batch_size: int = 32,
-        num_beams: int = 2,
+        num_beams: int = 1,
         max_input_tokens: int = 128,
         compute_type: str = "int8",
         threads: int | None = None,

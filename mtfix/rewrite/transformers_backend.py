@@ -97,7 +97,7 @@ class TransformersBackend:
         model_dir: str | Path | None,
         *,
         batch_size: int = 32,
-        num_beams: int = 2,
+        num_beams: int = 1,
         max_input_tokens: int = 128,
         device: str = "cpu",
         trust_pickle: bool = False,

@@ -18,7 +18,7 @@ Every function reports the raw model (no guard) beside the guarded one.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,12 @@ def measure_noise(
     holdout_percent: float = 2.0,
     seed: int = 2024,
     levels: Sequence[float] = (0.5,),
+    pipeline: Callable[[list[str]], list[str]] | None = None,
 ) -> dict[str, Any]:
     """Share of single injected errors fixed, and of clean sentences changed.
+
+    ``pipeline`` (texts -> repaired texts), when given, is measured the same way
+    under the key ``"pipeline"``: the whole repair, glossary included.
 
     ``n`` held-out sentences are drawn with ``seed``; each gets exactly one error
     (:func:`mtfix.training.noise.add_noise`, default mix). "Fixed" means the output
@@ -100,7 +104,13 @@ def measure_noise(
         counts = by_kind.setdefault(kind, [0, 0])
         counts[0] += out == want
         counts[1] += 1
+    through: dict[str, float] = {}
+    if pipeline is not None:
+        repaired = pipeline(noisy)
+        through = {"fixed": fixed(repaired), "closer": closer(repaired)}
+        through["changed"] = changed(pipeline(sample))
     return {
+        "pipeline": through,
         "sentences": len(sample),
         "noisy": len(noisy),
         "fixed_raw": fixed(on_noisy.raw),
