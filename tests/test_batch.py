@@ -251,3 +251,15 @@ def test_changed_output_encoding_is_redone(tmp_path: Path) -> None:
     again = run_batch(src, out, GLOSSARY_ONLY, BatchOptions(output_encoding="utf-16"))
     assert again.done == 3
     assert (out / "a.txt").read_bytes().decode("utf-16").startswith("Share WeChat")
+
+
+def test_workers_share_the_cores_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mtfix.batch as batch
+
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 8)
+    batch._init_worker(RepairConfig(use_model=False), 4)
+    assert batch._worker_repairer.config.threads == 2  # 4 workers x 2 threads = 8 cores
+    batch._init_worker(RepairConfig(use_model=False), 16)
+    assert batch._worker_repairer.config.threads == 1
+    batch._init_worker(RepairConfig(use_model=False, threads=3), 4)
+    assert batch._worker_repairer.config.threads == 3  # the user's choice stands
