@@ -1,6 +1,6 @@
 """Glossary matching speed: flat in glossary size, against a naive per-entry regex loop.
 
-Run: ``python benchmarks/bench_glossary.py [--mb 5]``
+Run: ``python benchmarks/bench_glossary.py [--mb 5] [--only-load]``
 
 Text: real English news and encyclopaedia prose from ``../shared/data/corpus``
 (at least 5 MB). Glossaries: synthetic, made from the corpus's own words so
@@ -14,7 +14,8 @@ insensitive, whole words, space/hyphen/joined alternation) in the same process.
 The naive loop runs on a slice of the text where the whole text would take
 minutes; its MB/s is per byte, so it compares directly (labelled "slice"); at
 100,000 entries it is extrapolated from 10,000 (labelled "extrapolated").
-Then the time to load a 100,000-entry TSV file and to build its matcher.
+Then the time to load a 100,000-entry TSV file and to build its matcher (alone
+with ``--only-load``).
 Times are CPU seconds of this process (``time.process_time``), so other load
 on the machine does not distort them; wall-clock seconds are shown beside them.
 """

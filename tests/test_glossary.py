@@ -317,6 +317,57 @@ def test_flat_matcher_agrees_on_many_entries() -> None:
     assert [m.replacement for m in found] == ["WeChat", "Moments", "e-commerce", "R12"]
 
 
+LONG = """\
+international business machines\tIBM
+international business\tglobal trade
+international businessmen\ttraders
+international business company\tmultinational
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # keys longer than the part of them that is in the automaton
+        ("international business machines rose", "IBM rose"),
+        ("International-Business-Machines rose", "IBM rose"),
+        ("internationalbusinessmachines rose", "IBM rose"),
+        ("international business machine rose", "global trade machine rose"),
+        ("international business rose", "global trade rose"),
+        ("two international businesses", "two global trades"),
+        (
+            "international businessmen and an international businessman",
+            "traders and an international businessman",
+        ),
+        ("international business companies", "multinationals"),
+        ("internationalbusinesscompanies", "multinationals"),
+        ("international business compan", "global trade compan"),
+    ],
+)
+def test_keys_that_share_a_long_start(text: str, expected: str) -> None:
+    assert fix(text, LONG) == expected
+
+
+def test_hits_come_in_the_order_the_keys_end() -> None:
+    matcher = Matcher(parse_glossary(LONG + "business\tB\nmachines\tM\n", "t.tsv"))
+    text = "x international business machines y"
+    hits = [(a, b) for a, b, _, _ in matcher.hits(f" {normalise(text)} ")]
+    assert hits == [(2, 24), (16, 24), (2, 33), (25, 33)]
+
+
+def test_building_leaves_the_garbage_collector_little_to_scan() -> None:
+    import gc
+
+    entries = tuple(
+        Entry((f"alpha{i} beta{i}", f"gamma{i}"), f"R{i}", f"f:{i}") for i in range(3000)
+    )
+    gc.collect()
+    before = len(gc.get_objects())
+    matcher = Matcher(entries)
+    assert len(gc.get_objects()) - before < 100  # no objects per key or variant
+    assert [m.replacement for m in matcher.find("alpha7 beta7 or gamma9")] == ["R7", "R9"]
+
+
 # --- TBX -----------------------------------------------------------------------------------
 
 
@@ -538,3 +589,14 @@ def test_mass_nouns_and_plurals_are_not_pluralized_again() -> None:
     assert pluralize("online shopping") == "online shopping"
     assert pluralize("buying followers") == "buying followers"
     assert pluralize("red packet") == "red packets"
+
+
+def test_many_keys_with_one_start_do_not_fan_out() -> None:
+    # 5,000 product names share "foo bar ": each occurrence in a text must not report them all.
+    entries = [Entry((f"foo bar {n}",), f"Product {n}", rule=f"g:{n}") for n in range(5000)]
+    matcher = Matcher(entries)
+    padded = " " + normalise("see foo bar 4321 and foo bar 17") + " "
+    raw = matcher._automaton.find_matches_as_indexes(padded.encode(), overlapping=True)
+    assert len(raw) == 6  # whole keys ("foo bar 4", "foo bar 43" ...), not 10,000 shared starts
+    found = matcher.find("see foo bar 4321 and foo bar 17")
+    assert [m.replacement for m in found] == ["Product 4321", "Product 17"]

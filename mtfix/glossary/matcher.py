@@ -2,11 +2,11 @@
 
 How: the text is normalised once into a string of the same length (lower
 case, every character that is not a letter or digit turned into a space). An
-Aho-Corasick automaton (``ahocorasick_rs``, over UTF-8 bytes) holding every
-spelling of every variant, each after a space (" micro letter",
-" microletter"), runs over it in a single pass; a hit counts only when a
-space, or the plural ending of the last word and a space, follows, so only
-whole-word occurrences remain. Only those candidates reach Python, which
+Aho-Corasick automaton (``ahocorasick_rs``, over UTF-8 bytes) holding the
+start of every spelling of every variant, each after a space (" micro lett",
+" microlett"), runs over it in a single pass; a hit counts only when the whole
+spelling follows, and then a space or the plural ending of the last word and a
+space, so only whole-word occurrences remain. Only those candidates reach Python, which
 checks what the automaton cannot: the real separators between words, exact
 case, context gates, protected spans; then picks leftmost-longest matches.
 Cost grows with the length of the text and the number of real candidates, not
@@ -74,18 +74,25 @@ class Match:
     entry: Entry
 
 
-# The automaton holds each key cut to this many characters; hits() compares the
-# rest. Its build time grows with its number of states, and in a large glossary
-# most states are the long tails of keys, which almost never decide a hit.
-_CUT = 15
+# The automaton holds only the start of each key: its first word and four more
+# letters, at most 15 characters ("micro lett", "microlett"); hits() compares the
+# whole key. The build time grows with the automaton's states, and in a large
+# glossary most of them would be the tails of keys, which almost never decide a
+# hit (at 100,000 entries: the automaton builds in half the time, for a quarter
+# more raw hits).
+_PREFIX_MAX = 15
+_PREFIX_LETTERS = 4
+# Keys whose start is shared by more than this many keys go in whole: every
+# occurrence of a shared start reports all its keys, and a glossary of product
+# names ("foo bar 1" ... "foo bar 99999") must not make each occurrence cost 100,000.
+_MAX_SHARED_START = 8
 
 
 class _Target:
     """One reading of an automaton key: which entry, and what to verify in the text.
 
-    Kept small and built without any parsing: glossaries of 100,000 entries
-    create hundreds of thousands of these, while only the few that the text
-    actually hits are ever verified (and their details worked out then).
+    Made only for keys that a text hits (see :class:`_Keys`); the details that
+    verification needs are worked out when it first does.
     """
 
     __slots__ = ("index", "entry", "variant", "joined", "head", "tail", "simple", "_detail")
@@ -147,7 +154,7 @@ class Matcher:
     """Finds the variants of a glossary in texts; build once, use many times."""
 
     def __init__(self, glossary: Glossary | Iterable[Entry]) -> None:
-        with paused_gc():  # hundreds of thousands of small objects, none of them cyclic
+        with paused_gc():  # hundreds of thousands of short-lived tuples, none of them cyclic
             self._build(glossary.entries if isinstance(glossary, Glossary) else tuple(glossary))
 
     def _build(self, entries: tuple[Entry, ...]) -> None:
@@ -161,13 +168,19 @@ class Matcher:
         if keys:
             import ahocorasick_rs
 
-            # Each key cut to _CUT characters (keys sharing a cut are all reported),
-            # sorted: the automaton builds about twice as fast (its memory is then
-            # filled in order).
-            cuts = [key[:_CUT] for key in keys]
-            self._order = sorted(range(len(keys)), key=cuts.__getitem__)
-            # " " + each cut, in UTF-8; one encode() for all: keys never hold a NUL.
-            joined = " " + "\0 ".join([cuts[n] for n in self._order])
+            # The start of each key (keys that share one are each reported), sorted:
+            # the automaton builds twice as fast (its memory is then filled in order).
+            cuts = [key[:reach] for key, reach in zip(keys, self._keys.reach)]
+            self._order = order = sorted(range(len(keys)), key=cuts.__getitem__)
+            starts = [cuts[n] for n in order]
+            # A start that more than _MAX_SHARED_START keys share: those keys go in whole.
+            limit = _MAX_SHARED_START
+            crowded = [i for i, (a, b) in enumerate(zip(starts, starts[limit:])) if a == b]
+            for i in crowded:
+                for k in range(i, i + limit + 1):
+                    starts[k] = keys[order[k]]
+            # " " + each start, in UTF-8; one encode() for all: keys never hold a NUL.
+            joined = " " + "\0 ".join(starts)
             # Bytes and a contiguous NFA: the fastest search of the options measured
             # (FACTS.md and benchmarks/bench_glossary.py).
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
@@ -189,11 +202,20 @@ class Matcher:
     def hits(self, padded: str, back: Any = None) -> Iterator[tuple[int, int, bool, list[_Target]]]:
         """Whole-word occurrences of any key in ``padded`` (``" " + normalise(text) + " "``).
 
-        Yields ``(start, stop, plural, targets)`` with offsets in ``text``; the
+        Yields ``(start, stop, plural, targets)`` with offsets in ``text``, in
+        the order in which the keys end (at the same end, the longer first); the
         targets are not verified yet (separators, case, context). When
         ``padded`` was made from a copy of the text with some separators
         shortened, ``back`` maps its offsets to offsets in ``text``.
         """
+        for start, stop, plural, targets, _ in sorted(self._hits(padded), key=_by_end):
+            if back is None:
+                yield start, stop, plural, targets
+            else:
+                yield back(start), back(stop), plural, targets
+
+    def _hits(self, padded: str) -> Iterator[tuple[int, int, bool, list[_Target], int]]:
+        """What :meth:`hits` yields, and where the key ends, in the automaton's order."""
         if self._automaton is None:
             return
         data = padded.encode("utf-8", "surrogatepass")
@@ -205,8 +227,8 @@ class Matcher:
             key = keys[n]
             length = len(key)
             start = begin if to_char is None else to_char(begin)  # text offset of the key
-            if length > _CUT and not padded.startswith(key, start + 1):
-                continue  # only the key's first _CUT characters are in the automaton
+            if not padded.startswith(key, start + 1):
+                continue  # only the start of the key is in the automaton
             after = start + length + 1  # padded offset just after the key
             suffix = suffixes[n]
             if padded[after] == " " and not plural_only[n]:
@@ -215,10 +237,7 @@ class Matcher:
                 stop, plural = start + length + len(suffix), True
             else:
                 continue  # the key ends inside a longer word
-            if back is None:
-                yield start, stop, plural, table.targets(n)
-            else:
-                yield back(start), back(stop), plural, table.targets(n)
+            yield start, stop, plural, table.targets(n), start + length
 
     def _find(self, text: str, context: str | None) -> list[Match]:
         norm = normalise(text)
@@ -230,7 +249,9 @@ class Matcher:
         runs = _long_gaps(text)
         if runs:  # "micro  letter", "micro - letter": search a copy with one space there
             searched, back = _shorten(norm, runs)
-        for start, stop, plural, targets in self.hits(searched, back):
+        for start, stop, plural, targets, _ in self._hits(searched):
+            if back is not None:
+                start, stop = back(start), back(stop)
             for target in targets:
                 if not target.simple and not _verify(target, text, start, stop, plural, gate):
                     continue
@@ -388,69 +409,72 @@ class _Keys:
 
     A key is matched after a word boundary; what follows it in the text is
     either a boundary or the suffix of its last word's plural and then a
-    boundary. A 100,000-entry glossary has some 400,000 keys: strings and
-    numbers in a few lists are quick to make and leave the garbage collector
-    nothing to scan, where an object or two per key made the build about twice
-    as slow. The targets of a key are made when the key is first hit.
+    boundary. A 100,000-entry glossary has some 400,000 keys: kept as strings
+    and numbers in a few lists, they are quick to make and leave the garbage
+    collector nothing to scan (objects for each key cost 0.5 s more to build,
+    and every later full collection rescanned them for about a second). The
+    targets of a key are made when the key is first hit.
     """
 
     def __init__(self, entries: tuple[Entry, ...]) -> None:
         self.entries = entries
         self.keys: list[str] = []
-        self.suffixes: list[str] = []
+        self.reach: list[int] = []  # how much of each key goes into the automaton
+        self.suffixes: list[str] = []  # (the first variant's, when several share a key)
         self.plural_only: list[bool] = []  # "compani" + "es" only, never "compani" alone
         # The readings of each key: variant number * 2 + 1 if joined; a list when several.
         self.readings: list[Any] = []
         self.variant_entry: list[int] = []  # by variant number: its entry's index
         self.variants: list[str] = []
-        self._number: dict[str, int] = {}
         self._targets: dict[int, list[_Target]] = {}
-        literal = [(i, v) for i, e in enumerate(entries) if not e.pattern for v in e.variants]
-        # One normalise() call for all variants (it keeps lengths, so slicing works).
-        everything = normalise("".join(v for _, v in literal))
-        pos = 0
-        for index, variant in literal:
-            end = pos + len(variant)
-            self._add_variant(index, variant, everything[pos:end])
-            pos = end
+        number: dict[str, int] = {}
+        # Bound once: this loop runs for every key of every variant.
+        add_key, add_reach, add_suffix = self.keys.append, self.reach.append, self.suffixes.append
+        add_plural_only, add_reading = self.plural_only.append, self.readings.append
+        for index, variant, readings in self._variants(entries):
+            reading = 2 * len(self.variants)
+            self.variant_entry.append(index)
+            self.variants.append(variant)
+            for key, reach, joined, suffix, plural_only in readings:
+                n = number.get(key)
+                if n is None:
+                    number[key] = len(self.keys)
+                    add_key(key)
+                    add_reach(reach)
+                    add_suffix(suffix)
+                    add_plural_only(plural_only)
+                    add_reading(reading + joined)
+                else:
+                    self._share(n, plural_only, reading + joined)
         for ids in self.readings:
             if isinstance(ids, list):
                 # Protected terms first, then later entries: the first target
                 # that passes its checks decides what a span is.
                 ids.sort(key=self._precedence)
 
-    def _add_variant(self, index: int, variant: str, norm: str) -> None:
-        """Add the keys of ``variant`` (``norm`` is its normalised form)."""
-        core = norm.strip(" ")
-        if not core:
-            return
-        reading = 2 * len(self.variants)
-        self.variant_entry.append(index)
-        self.variants.append(variant)
-        words = core.split()
-        last = words[-1]
-        plural = _plural_suffix(last)
-        suffix = plural[1] if plural else ""
-        keys = [(core, 0)]
-        if len(words) > 1:
-            spaced = " ".join(words)
-            if spaced != core:  # written with other separators ("a+b (c)"): also with single ones
-                keys.append((spaced, 0))
-            keys.append(("".join(words), 1))  # the "microletter" reading
-        for key, joined in keys:
-            self._add(key, suffix, False, reading + joined)
-            if plural and plural[0] != last:  # "company" is found as "compani" + "es"
-                self._add(key[: len(key) - len(last)] + plural[0], suffix, True, reading + joined)
+    @staticmethod
+    def _variants(
+        entries: tuple[Entry, ...],
+    ) -> Iterator[tuple[int, str, list[tuple[str, int, int, str, bool]]]]:
+        """Each literal variant with a letter or digit: ``(entry index, variant, readings)``.
 
-    def _add(self, key: str, suffix: str, plural_only: bool, reading: int) -> None:
-        n = self._number.get(key)
-        if n is None:
-            self._number[key] = len(self.keys)
-            self.keys.append(key)
-            self.suffixes.append(suffix)  # (the first variant's suffix stays)
-            self.plural_only.append(plural_only)
-            self.readings.append(reading)
-            return
+        A reading is ``(key, reach, joined, plural suffix, plural only)``.
+        """
+        # One normalise() call for all variants (it keeps lengths, so slicing works).
+        everything = normalise("".join([v for e in entries if not e.pattern for v in e.variants]))
+        pos = 0
+        for index, entry in enumerate(entries):
+            if entry.pattern:
+                continue
+            for variant in entry.variants:
+                end = pos + len(variant)
+                core = everything[pos:end].strip(" ")
+                pos = end
+                if core:
+                    yield index, variant, _key_readings(core)
+
+    def _share(self, n: int, plural_only: bool, reading: int) -> None:
+        """Add ``reading`` to key number ``n``, which another variant has too."""
         if not plural_only:
             self.plural_only[n] = False
         ids = self.readings[n]
@@ -485,6 +509,28 @@ class _Keys:
         return _Target(index, self.entries[index], variant, bool(reading & 1), head, tail, words)
 
 
+def _key_readings(core: str) -> list[tuple[str, int, int, str, bool]]:
+    """The keys of a variant whose normalised form is ``core``, as readings (see _Keys)."""
+    words = core.split()
+    last = words[-1]
+    plural = _plural_suffix(last)
+    suffix = plural[1] if plural else ""
+    reach = min(_PREFIX_MAX, len(words[0]) + 1 + _PREFIX_LETTERS) if len(words) > 1 else _PREFIX_MAX
+    keys = [(core, reach, 0)]
+    if len(words) > 1:
+        spaced = " ".join(words)
+        if spaced != core:  # written with other separators ("a+b (c)"): also with single ones
+            keys.append((spaced, reach, 0))
+        keys.append(("".join(words), reach - 1, 1))  # the "microletter" reading
+    readings = []
+    for key, reach, joined in keys:
+        readings.append((key, reach, joined, suffix, False))
+        if plural and plural[0] != last:  # "company" is found as "compani" + "es"
+            stem = key[: len(key) - len(last)] + plural[0]
+            readings.append((stem, reach, joined, suffix, True))
+    return readings
+
+
 def _verify(
     target: _Target, text: str, start: int, stop: int, plural: bool, gate: _ContextGate
 ) -> bool:
@@ -508,6 +554,10 @@ def _verify(
                 if seen != word and not (plural and k == last and seen.startswith(word[:-1])):
                     return False
     return not entry.context or gate.allows(entry.context)
+
+
+def _by_end(hit: tuple[int, int, bool, list[_Target], int]) -> tuple[int, int]:
+    return hit[4], hit[0]
 
 
 def _soft(gap: str) -> bool:
