@@ -89,6 +89,15 @@ def test_greedy_copy_check_gives_exactly_what_the_search_gives() -> None:
     assert backend.rewrite(SENTENCES) == checked
 
 
+def test_greedy_copy_check_is_off_when_search_is_not_plain_argmax(tiny_model: Path) -> None:
+    backend: Any = create_backend("transformers", tiny_model, num_beams=1)
+    assert backend._plain_greedy
+    backend.model.generation_config.no_repeat_ngram_size = 3  # a copy may repeat a trigram
+    from mtfix.rewrite.transformers_backend import _plain_greedy
+
+    assert not _plain_greedy(backend.model)
+
+
 def test_auto_backend_uses_a_conversion_only_while_it_matches_the_weights(
     tmp_path: Path,
 ) -> None:

@@ -142,6 +142,7 @@ class TransformersBackend:
         self.max_input_tokens = min(max_input_tokens, int(positions) * 2 // 3)
         self.path = path
         self._unk = self.tokenizer.unk_token_id
+        self._plain_greedy = _plain_greedy(self.model)
 
     # -- token counting ------------------------------------------------------------------------
 
@@ -177,7 +178,8 @@ class TransformersBackend:
         ]
         outputs = list(cores)
         todo.sort(key=lambda j: lengths[j])  # similar lengths batch with little padding
-        if self.num_beams == 1:  # most pieces come back as they are: skip their search
+        if self.num_beams == 1 and self._plain_greedy:
+            # Most pieces come back as they are: find those in one pass, search the rest.
             kept = [
                 copy
                 for b in range(0, len(todo), self.batch_size)
@@ -283,6 +285,24 @@ class TransformersBackend:
         sums = picked.sum(-1).tolist()
         counts = mask.sum(-1).tolist()
         return [(float(s), float(c)) for s, c in zip(sums, counts)]
+
+
+# Generation settings under which greedy search is not the plain argmax at each step.
+_SEARCH_CONSTRAINTS = (
+    "no_repeat_ngram_size", "encoder_no_repeat_ngram_size", "bad_words_ids", "sequence_bias",
+    "suppress_tokens", "begin_suppress_tokens", "forced_bos_token_id", "forced_decoder_ids",
+    "min_length", "min_new_tokens",
+)  # fmt: skip
+
+
+def _plain_greedy(model: Any) -> bool:
+    """Whether greedy search with ``model`` picks the argmax token at every step."""
+    generation = getattr(model, "generation_config", None)
+    if generation is None:
+        return False
+    if any(getattr(generation, name, None) for name in _SEARCH_CONSTRAINTS):
+        return False
+    return getattr(generation, "repetition_penalty", None) in (None, 1.0)
 
 
 def _regroup(target_clauses: list[str], source_pieces: list[str]) -> list[str] | None:
