@@ -224,3 +224,13 @@ def test_model_convert_cli_reports_a_bad_directory_in_one_line(tmp_path: Path) -
     result = CliRunner().invoke(app, ["model", "convert", str(tmp_path / "missing")])
     assert result.exit_code != 0
     assert "model directory not found" in result.output and "Traceback" not in result.output
+
+
+def test_progress_line_shows_budget_share_loss_and_throughput() -> None:
+    from mtfix.training.trainer import progress_line
+
+    line = progress_line(1200, 0, elapsed=30 * 60, budget=60 * 60, loss=0.8312, tokens_per_s=2048.4)
+    assert line.startswith("[##########..........]  50% step 1200 loss 0.831 2,048 tok/s")
+    assert line.endswith("30.0/60.0 min")
+    by_steps = progress_line(900, 1000, elapsed=60, budget=3600, loss=1.0, tokens_per_s=1.0)
+    assert " 90% " in by_steps  # a step limit reached first shows as such

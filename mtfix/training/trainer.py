@@ -87,7 +87,21 @@ Log = Callable[[str], None]
 
 
 def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    clear = "\r\033[K" if sys.stderr.isatty() else ""  # over the progress bar, if any
+    print(clear + message, file=sys.stderr, flush=True)
+
+
+def progress_line(
+    step: int, max_steps: int, elapsed: float, budget: float, loss: float, tokens_per_s: float
+) -> str:
+    """The training progress bar: how far into the budget (time or steps), loss, throughput."""
+    done = max(elapsed / budget if budget else 0.0, step / max_steps if max_steps else 0.0)
+    done = min(done, 1.0)
+    filled = round(done * 20)
+    return (
+        f"[{'#' * filled}{'.' * (20 - filled)}] {done:4.0%} step {step} loss {loss:.3f} "
+        f"{tokens_per_s:,.0f} tok/s {elapsed / 60:.1f}/{budget / 60:.1f} min"
+    )
 
 
 # --- tokenizer and model ------------------------------------------------------------------
@@ -370,6 +384,7 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
         log(f"  checkpoint: step {step}, {elapsed / 60:.1f} min trained in all -> {out}")
 
     budget = config.max_minutes * 60
+    bar, bar_shown = log is _stderr and sys.stderr.isatty(), 0.0
     model.train()
     last_checkpoint = time.monotonic()
     window_tokens, window_loss, window_steps, window_start = 0, 0.0, 0, time.monotonic()
@@ -396,6 +411,14 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
             window_tokens += sum(lengths[i][0] + lengths[i][1] for i in batch)
             window_loss += float(loss.detach())
             window_steps += 1
+            if bar and time.monotonic() - bar_shown > 0.5:
+                now = bar_shown = time.monotonic()
+                line = progress_line(
+                    step, config.max_steps, now - started, budget,
+                    window_loss / window_steps, window_tokens / max(now - window_start, 1e-9),
+                )  # fmt: skip
+                sys.stderr.write("\r" + line)
+                sys.stderr.flush()
             if step % config.log_every == 0:
                 now = time.monotonic()
                 log(f"step {step} epoch {epoch} loss {window_loss / window_steps:.3f} "
