@@ -263,3 +263,18 @@ def test_workers_share_the_cores_unless_told(monkeypatch: pytest.MonkeyPatch) ->
     assert batch._worker_repairer.config.threads == 1
     batch._init_worker(RepairConfig(use_model=False, threads=3), 4)
     assert batch._worker_repairer.config.threads == 3  # the user's choice stands
+
+
+def test_fix_on_a_folder_runs_batch(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "a.txt").write_text("Share it on micro letter.\n", "utf-8")
+    (src / "b.txt").write_text("Post it in your micro letter circle of friends.\n", "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["fix", str(src), "-o", str(out), "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert (out / "sub" / "a.txt").read_text("utf-8") == "Share it on WeChat.\n"
+    assert (out / "b.txt").read_text("utf-8") == "Post it in your WeChat Moments.\n"
+    assert (out / MANIFEST).is_file()  # resumable, as batch
+    no_output = CliRunner().invoke(app, ["fix", str(src), "--no-model"])
+    assert no_output.exit_code == 2 and "a folder needs -o" in no_output.output

@@ -42,13 +42,27 @@ def fix(
     mark_edited: options.MarkEdited = False,
     quiet: options.Quiet = False,
 ) -> None:
-    """Repair FILES and write the result to stdout or -o.
+    """Repair FILES and write the result to stdout or -o (a folder: as mtfix batch).
 
     Localisation and subtitle files (XLIFF, TMX, PO, SRT, WebVTT, Markdown, HTML,
     CSV/TSV/JSONL with --column) are recognised by extension or --input-format:
     only their English target text is repaired, and --format jsonl reports the
     edits per unit (trans-unit id, cue number, row).
     """
+    if len(files) == 1 and files[0] != "-" and Path(files[0]).is_dir():
+        # `mtfix fix DIR -o DIR` is `mtfix batch DIR -o DIR`, with batch's other defaults.
+        if output is None:
+            _fail(UsageError(f"{files[0]}: a folder needs -o OUTPUT_FOLDER (see mtfix batch)"))
+        from .batch import batch
+
+        batch(
+            Path(files[0]), output, fmt=fmt, glossary=glossary, protect=protect, pack=pack,
+            no_packs=no_packs, model=model, no_model=no_model, backend=backend,
+            aggressiveness=aggressiveness, repair_all=repair_all, trust_pickle=trust_pickle,
+            strip_boilerplate=strip_boilerplate, no_unicode_fix=no_unicode_fix,
+            encoding=encoding, output_encoding=output_encoding, input_format=input_format,
+            column=column, mark_edited=mark_edited, quiet=quiet,
+        )  # fmt: skip
     from ..formats import detect_format
     from ..pipeline import Repairer
     from ..textio import Decoded, atomic_write, check_encoding, encode, read_text
