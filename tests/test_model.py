@@ -111,6 +111,10 @@ def test_auto_backend_uses_a_conversion_only_while_it_matches_the_weights(
     assert create_backend("auto", model).name == "transformers"  # not converted yet
     convert_model(model)
     assert create_backend("auto", model).name == "ctranslate2"
+    model_bin = (model / "ctranslate2" / "model.bin").read_bytes()
+    (model / "ctranslate2" / "model.bin").write_bytes(b"not a model")  # unreadable conversion
+    assert create_backend("auto", model).name == "transformers"
+    (model / "ctranslate2" / "model.bin").write_bytes(model_bin)
     weights = load_file(model / "model.safetensors")
     name = next(iter(weights))
     weights[name] = weights[name] + 0.01  # the model was retrained: the conversion is stale

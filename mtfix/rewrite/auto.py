@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 from pathlib import Path
 
+from ..errors import ModelLoadError
 from .base import RewriteBackend
 
 
@@ -20,7 +21,10 @@ def auto_backend(model_dir: str | Path | None, **options: object) -> RewriteBack
         from .ctranslate2_backend import CTranslate2Backend, current_conversion
 
         if current_conversion(model_dir) is not None:
-            return CTranslate2Backend(model_dir, **options)  # type: ignore[arg-type]
+            try:
+                return CTranslate2Backend(model_dir, **options)  # type: ignore[arg-type]
+            except ModelLoadError:  # e.g. converted by a newer ctranslate2: the weights still work
+                pass
     from .transformers_backend import TransformersBackend
 
     return TransformersBackend(model_dir, **options)  # type: ignore[arg-type]
