@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -124,9 +125,13 @@ class CTranslate2Backend:
         except ImportError:
             raise ModelLoadError("ctranslate2 is not installed: pip install ctranslate2") from None
         try:
+            # Batches in parallel, one thread each: for a model this small, measured
+            # ~2x faster on 2 cores than one batch at a time on 2 threads (which was
+            # slower than 1 thread).
+            self.workers = threads or os.cpu_count() or 1
             self.translator = ctranslate2.Translator(
                 str(path), device="cpu", compute_type=compute_type,
-                intra_threads=threads or 0,
+                intra_threads=1, inter_threads=self.workers,
             )  # fmt: skip
             self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         except Exception as exc:
@@ -164,12 +169,14 @@ class CTranslate2Backend:
             and len(enc.ids) <= self.max_input_tokens
         ]
         todo.sort(key=lambda j: len(encoded[j].ids))  # type: ignore[union-attr]
-        for b in range(0, len(todo), self.batch_size):
-            batch = todo[b : b + self.batch_size]
+        group = self.batch_size * self.workers  # one batch per worker thread at a time
+        for b in range(0, len(todo), group):
+            batch = todo[b : b + group]
             tokens = [encoded[j].tokens for j in batch]  # type: ignore[union-attr]
             longest = max(len(t) for t in tokens)
             results = self.translator.translate_batch(
                 tokens,
+                max_batch_size=self.batch_size,
                 beam_size=self.num_beams,
                 max_decoding_length=int(longest * 1.5) + 8,
             )
@@ -206,17 +213,16 @@ class CTranslate2Backend:
                 continue
             chunks.extend((i, s, t.strip()) for s, t in zip(src_pieces, tgt_pieces))
         totals: dict[int, list[float]] = {}
-        for b in range(0, len(chunks), self.batch_size):
-            batch = chunks[b : b + self.batch_size]
-            src_tokens = [self._tokens(s) for _, s, _ in batch]
-            # score_batch appends </s> to the target itself: pass it without one.
-            tgt_tokens = [self._tokens(t)[:-1] for _, _, t in batch]
-            for (i, _, _), scored in zip(
-                batch, self.translator.score_batch(src_tokens, tgt_tokens)
-            ):
-                total = totals.setdefault(i, [0.0, 0.0])
-                total[0] += sum(scored.log_probs)
-                total[1] += len(scored.log_probs)
+        src_tokens = [self._tokens(s) for _, s, _ in chunks]
+        # score_batch appends </s> to the target itself: pass it without one.
+        tgt_tokens = [self._tokens(t)[:-1] for _, _, t in chunks]
+        scores = self.translator.score_batch(
+            src_tokens, tgt_tokens, max_batch_size=self.batch_size
+        ) if chunks else []  # fmt: skip
+        for (i, _, _), scored in zip(chunks, scores):
+            total = totals.setdefault(i, [0.0, 0.0])
+            total[0] += sum(scored.log_probs)
+            total[1] += len(scored.log_probs)
         for i, (logprob, n) in totals.items():
             if results[i] != float("-inf"):
                 results[i] = logprob / max(n, 1.0)
