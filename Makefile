@@ -15,7 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e '.[model,dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+# The default backend runs the shipped model through CTranslate2 int8; the repository ships
+# only its safetensors weights, so the conversion is made here (and redone when they change).
+CT2_MODEL := models/default/ctranslate2/source.json
+$(CT2_MODEL): models/default/model.safetensors $(VENV)/.installed
+	$(VENV)/bin/mtfix model convert models/default
+
+setup: $(VENV)/.installed $(CT2_MODEL)
 
 demo: setup
 	@mkdir -p out
