@@ -260,7 +260,7 @@ class _Rewriter:
 
 @pytest.mark.parametrize("drop_tags", [False, True])
 def test_model_rewrites_keep_tags_or_are_dropped(drop_tags: bool) -> None:
-    r = Repairer(RepairConfig(backend="identity"), backend=_Rewriter(drop_tags))
+    r = Repairer(RepairConfig(backend="identity", aggressiveness=1.0), backend=_Rewriter(drop_tags))
     data, result = _fix("wechat.xlf", r)
     out = result.output.decode()
     assert XML_INLINE.findall(out) == XML_INLINE.findall(data.decode())

@@ -16,7 +16,7 @@ from mtfix.rewrite.guard import (
 
 
 class FakeScorer:
-    """Scores from a table: (source, target) -> mean log-prob; records what it was asked."""
+    """Scores from a table: (source, target) -> log-prob; records what it was asked."""
 
     name = "fake"
 
@@ -150,3 +150,25 @@ def test_names_must_survive_even_when_repeated() -> None:
     # a lower-case repeat may go, and the first word of a sentence is not a name
     ok = decide(None, ["The the shop opened."], ["The shop opened."], None, GuardConfig())
     assert ok[0].accepted
+
+
+def test_below_one_every_level_requires_explained_edits() -> None:
+    assert all(GuardConfig.from_aggressiveness(x / 10).explained_only for x in range(0, 10))
+    assert not GuardConfig.from_aggressiveness(1.0).explained_only
+    config = GuardConfig(max_edit_ratio=0.5, min_length_ratio=0.5, explained_only=True)
+    dropped = judge(
+        "No guarantees are made that bytecode will not be added, removed, or changed.",
+        "No guarantees are made that bytecode will not be added, or changed.",
+        config=config,
+    )
+    assert not dropped.accepted and dropped.reason == "unexplained edit: deleted 'removed'"
+    assert judge(BAD, GOOD, config=config).accepted
+
+
+def test_the_default_margin_is_a_whole_sentence_log_prob_gain() -> None:
+    # Totals, not means: a one-word fix in a long sentence gains as much as in a short one.
+    config = GuardConfig.from_aggressiveness(0.25)
+    scorer = FakeScorer({(BAD, GOOD): -10.0, (BAD, BAD): -14.0})
+    assert decide(scorer, [BAD], [GOOD], None, config)[0].accepted
+    scorer = FakeScorer({(BAD, GOOD): -10.0, (BAD, BAD): -12.0})
+    assert not decide(scorer, [BAD], [GOOD], None, config)[0].accepted

@@ -209,7 +209,7 @@ def test_ctranslate2_conversion_matches_transformers(trained: Path, tmp_path: Pa
     texts = ["The shop opened a branch.", "Visitors can buy tickets at the museum."]
     assert len(fast.rewrite(texts)) == 2
     for a, b in zip(fast.score(texts, texts), slow.score(texts, texts)):  # type: ignore[attr-defined]
-        assert abs(a - b) < 1e-3
+        assert a == pytest.approx(b, rel=1e-3)
 
 
 def test_ctranslate2_backend_without_conversion_says_what_to_do(trained: Path) -> None:

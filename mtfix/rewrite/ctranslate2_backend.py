@@ -8,8 +8,8 @@ transformers at run time, which keeps loading fast and memory small.
 
 Behaviour matches the transformers backend: long sentences are cut at clause
 boundaries, pieces with characters the vocabulary lacks come back unchanged,
-and :meth:`CTranslate2Backend.score` gives the teacher-forced mean log-prob the
-guard's margin needs.
+and :meth:`CTranslate2Backend.score` gives the teacher-forced log-prob (summed over
+tokens) the guard's margin needs.
 """
 
 from __future__ import annotations
@@ -190,7 +190,8 @@ class CTranslate2Backend:
         return joined
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
-        """Mean log-prob per target token (including ``</s>``), as the transformers backend."""
+        """Log-prob of each target (summed over its tokens, ``</s>`` included), as the
+        transformers backend."""
         if len(sources) != len(targets):
             raise ValueError("score: sources and targets differ in length")
         chunks: list[tuple[int, str, str]] = []
@@ -212,7 +213,7 @@ class CTranslate2Backend:
                 results[i] = float("-inf")
                 continue
             chunks.extend((i, s, t.strip()) for s, t in zip(src_pieces, tgt_pieces))
-        totals: dict[int, list[float]] = {}
+        totals: dict[int, float] = {}
         src_tokens = [self._tokens(s) for _, s, _ in chunks]
         # score_batch appends </s> to the target itself: pass it without one.
         tgt_tokens = [self._tokens(t)[:-1] for _, _, t in chunks]
@@ -220,10 +221,8 @@ class CTranslate2Backend:
             src_tokens, tgt_tokens, max_batch_size=self.batch_size
         ) if chunks else []  # fmt: skip
         for (i, _, _), scored in zip(chunks, scores):
-            total = totals.setdefault(i, [0.0, 0.0])
-            total[0] += sum(scored.log_probs)
-            total[1] += len(scored.log_probs)
-        for i, (logprob, n) in totals.items():
+            totals[i] = totals.get(i, 0.0) + sum(scored.log_probs)
+        for i, logprob in totals.items():
             if results[i] != float("-inf"):
-                results[i] = logprob / max(n, 1.0)
+                results[i] = logprob
         return results

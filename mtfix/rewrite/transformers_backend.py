@@ -232,7 +232,7 @@ class TransformersBackend:
     # -- scoring --------------------------------------------------------------------------------
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
-        """Mean log-probability per target token of ``targets[i]`` given ``sources[i]``.
+        """Log-probability of ``targets[i]`` given ``sources[i]``, summed over its tokens.
 
         Teacher-forced (one forward pass per batch, no search). A long pair is scored
         piece by piece when source and target cut into the same number of pieces at
@@ -256,20 +256,18 @@ class TransformersBackend:
                 results[i] = float("-inf")
                 continue
             chunks.extend((i, s, t.strip()) for s, t in zip(src_pieces, tgt_pieces))
-        totals: dict[int, list[float]] = {}
+        totals: dict[int, float] = {}
         order = sorted(range(len(chunks)), key=lambda c: len(chunks[c][1]))
         for b in range(0, len(order), self.batch_size):
             batch = [chunks[c] for c in order[b : b + self.batch_size]]
-            for (i, _, _), (logprob, n) in zip(batch, self._score_batch(batch)):
-                total = totals.setdefault(i, [0.0, 0.0])
-                total[0] += logprob
-                total[1] += n
-        for i, (logprob, n) in totals.items():
+            for (i, _, _), logprob in zip(batch, self._score_batch(batch)):
+                totals[i] = totals.get(i, 0.0) + logprob
+        for i, logprob in totals.items():
             if results[i] != float("-inf"):
-                results[i] = logprob / max(n, 1.0)
+                results[i] = logprob
         return results
 
-    def _score_batch(self, batch: list[tuple[int, str, str]]) -> list[tuple[float, float]]:
+    def _score_batch(self, batch: list[tuple[int, str, str]]) -> list[float]:
         torch = self._torch
         enc = self.tokenizer([s for _, s, _ in batch], return_tensors="pt", padding=True)
         labels = self.tokenizer([t for _, _, t in batch], return_tensors="pt", padding=True)[
@@ -282,9 +280,7 @@ class TransformersBackend:
             logprobs = torch.log_softmax(logits.float(), dim=-1)
             picked = logprobs.gather(-1, labels.clamp(min=0).unsqueeze(-1).to(self.device))
             picked = picked.squeeze(-1) * mask.to(self.device)
-        sums = picked.sum(-1).tolist()
-        counts = mask.sum(-1).tolist()
-        return [(float(s), float(c)) for s, c in zip(sums, counts)]
+        return [float(s) for s in picked.sum(-1).tolist()]
 
 
 # Generation settings under which greedy search is not the plain argmax at each step.

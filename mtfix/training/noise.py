@@ -40,12 +40,12 @@ AUXILIARIES = {
     "has", "have", "had", "is", "are", "was", "were", "will", "would", "can", "could",
     "should", "may", "might", "must", "does", "do", "did", "been", "be",
 }  # fmt: skip
-_AGREEMENT = {
+AGREEMENT = {
     "is": "are", "are": "is", "was": "were", "were": "was", "has": "have", "have": "has",
     "does": "do", "do": "does", "this": "these", "these": "this", "that": "those",
     "those": "that",
 }  # fmt: skip
-_IRREGULAR_PAST = {
+IRREGULAR_PAST = {
     "went": "go", "said": "say", "made": "make", "took": "take", "came": "come", "saw": "see",
     "knew": "know", "got": "get", "gave": "give", "found": "find", "thought": "think",
     "told": "tell", "became": "become", "left": "leave", "felt": "feel", "brought": "bring",
@@ -55,12 +55,12 @@ _IRREGULAR_PAST = {
     "sent": "send", "built": "build", "understood": "understand", "bought": "buy",
     "sold": "sell", "won": "win", "rose": "rise", "chose": "choose",
 }  # fmt: skip
-_TENSE = {
+TENSE = {
     "is": "was", "was": "is", "are": "were", "were": "are", "has": "had", "had": "has",
     "will": "would", "would": "will", "can": "could", "could": "can", "does": "did",
     "did": "does",
 }  # fmt: skip
-_SUBJECTS = {"i", "we", "you", "he", "she", "it", "they"}
+SUBJECTS = {"i", "we", "you", "he", "she", "it", "they"}
 _QUANTIFIERS = {"many", "several", "these", "those", "some", "all", "two", "three", "few", "both"}
 _VOWEL_SOUND = set("aeiou")
 _CLAUSE_END = (",", ";", ":", ".", "!", "?")
@@ -254,18 +254,18 @@ def tense(words: Words, rng: random.Random) -> Words | None:
     spots = [
         i
         for i, w in enumerate(words)
-        if _core(w) in _TENSE
-        or _core(w) in _IRREGULAR_PAST
+        if _core(w) in TENSE
+        or _core(w) in IRREGULAR_PAST
         or (_core(w).endswith("ed") and len(_core(w)) > 5)
     ]
     if not spots:
         return None
     i = rng.choice(spots)
     core = _core(words[i])
-    if core in _TENSE:
-        new = _TENSE[core]
-    elif core in _IRREGULAR_PAST:
-        new = _IRREGULAR_PAST[core]
+    if core in TENSE:
+        new = TENSE[core]
+    elif core in IRREGULAR_PAST:
+        new = IRREGULAR_PAST[core]
     elif core.endswith("ied"):
         new = core[:-3] + "y"
     elif core[-3] == core[-4] and core[-3] not in "lsfz":  # stopped -> stop (not called)
@@ -283,7 +283,7 @@ def tense(words: Words, rng: random.Random) -> Words | None:
 
 def agreement(words: Words, rng: random.Random) -> Words | None:
     """Break subject-verb agreement: "he is" -> "he are", "she says" -> "she say"."""
-    spots = _positions(words, lambda c: c in _AGREEMENT)
+    spots = _positions(words, lambda c: c in AGREEMENT)
     third = [
         i + 1
         for i, w in enumerate(words[:-1])
@@ -295,7 +295,7 @@ def agreement(words: Words, rng: random.Random) -> Words | None:
         return None
     i, how = rng.choice(options)
     core = _core(words[i])
-    new = _AGREEMENT[core] if how == "swap" else core[:-1]
+    new = AGREEMENT[core] if how == "swap" else core[:-1]
     out = list(words)
     out[i] = _replace_core(words[i], new)
     return out
@@ -331,7 +331,7 @@ def drop_subject(words: Words, rng: random.Random) -> Words | None:
     spots = [
         i
         for i, w in enumerate(words[:-1])
-        if _core(w) in _SUBJECTS and (i == 0 or _strip(words[i - 1])[2].endswith(_CLAUSE_END))
+        if _core(w) in SUBJECTS and (i == 0 or _strip(words[i - 1])[2].endswith(_CLAUSE_END))
     ]
     if not spots:
         return None

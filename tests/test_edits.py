@@ -1,0 +1,81 @@
+"""The edit-kind check: the undoing of every noise type is explained, typical harm is not."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from mtfix.rewrite.edits import unexplained_edits
+from mtfix.training.noise import NOISE_TYPES
+
+SENTENCES = [
+    "The company has opened three new shops in the city of Shanghai this year.",
+    "We have sold the old house, and they bought a new one near the river.",
+    "She says the third party's attitude is important for an honest debate.",
+    "The price of the goods was announced by the manager on Monday.",
+    "It is a long road, but many people walk it every day.",
+    "He created a small library that converts images to text.",
+    "Users can configure the device before they connect it to the network.",
+    "In 2019 the team won the final, and the fans celebrated in the streets.",
+]
+
+
+@pytest.mark.parametrize("kind", sorted(set(NOISE_TYPES) - {"calque"}))
+def test_undoing_each_noise_type_is_explained(kind: str) -> None:
+    noise = NOISE_TYPES[kind]
+    undone = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        for sentence in SENTENCES:
+            words = noise(sentence.split(), rng)
+            if words is None:
+                continue
+            noisy = " ".join(words)
+            assert unexplained_edits(noisy, sentence) == [], (kind, noisy, sentence)
+            undone += 1
+    assert undone > 20
+
+
+@pytest.mark.parametrize(
+    ("original", "rewrite", "problem"),
+    [
+        ("The sender sends the tag-matching header.", "The sends the tag-matching header.",
+         "deleted 'sender'"),
+        ("Agassi lost in the final to Federer.", "Agassi lost in the final to Federerer.",
+         "deleted 'Federer'"),
+        ("He was considered absentee from rehearsals.",
+         "He was considered absente from rehearsals.", "deleted 'absentee'"),
+        ("They began an affair.", "They began a affair.", "'a'/'an' before the wrong sound"),
+        ("They sent examples of using the parts.", "They sent examples using the parts.",
+         "deleted 'of'"),
+        ("We looked from the perspective of an ant.", "We looked from the perspective of ant.",
+         "deleted 'an'"),
+        ("It will be used to count clusters.", "It will be used to count free clusters.",
+         "inserted 'free'"),
+        ('They launched "app stores" last year.', 'They launched "app stores last year.',
+         "deleted '\"'"),
+        ("The plan is ready .", "The plan is ready.", "changed spacing"),
+        ("The plan is ready.", "The Plan is ready.", "changed case of 'plan'"),
+    ],
+)  # fmt: skip
+def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) -> None:
+    assert problem in unexplained_edits(original, rewrite)
+
+
+@pytest.mark.parametrize(
+    ("original", "rewrite"),
+    [
+        ("malicious, malicious, malicious marketing", "malicious marketing"),
+        ("Changed in version 3.8 3.8: links", "Changed in version 3.8: links"),
+        ("you can use a per-CPU per-CPU array", "you can use a per-CPU array"),
+        ("has several businesses settled has", "has several businesses settled"),
+        ("the attitude of third party of", "the third party's attitude"),
+        ("He go to the the Beijing market.", "He went to the Beijing market."),
+        ("Have opened a shop.", "We have opened a shop."),
+        ("She create many shop.", "She created many shops."),
+        ("a comment may will result in value", "a comment may result in value"),
+    ],
+)
+def test_known_mt_errors_undone_are_explained(original: str, rewrite: str) -> None:
+    assert unexplained_edits(original, rewrite) == []
