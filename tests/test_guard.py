@@ -172,3 +172,11 @@ def test_the_default_margin_is_a_whole_sentence_log_prob_gain() -> None:
     assert decide(scorer, [BAD], [GOOD], None, config)[0].accepted
     scorer = FakeScorer({(BAD, GOOD): -10.0, (BAD, BAD): -12.0})
     assert not decide(scorer, [BAD], [GOOD], None, config)[0].accepted
+
+
+def test_a_protected_name_altered_inside_a_longer_word_is_lost() -> None:
+    config = GuardConfig(max_edit_ratio=1, min_margin=None)
+    verdict = decide(
+        None, ["Agassi lost to Federer."], ["Agassi lost to Federerer."], None, config
+    )[0]
+    assert not verdict.accepted and verdict.reason == "lost protected span 'Federer'"

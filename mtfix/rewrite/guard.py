@@ -14,6 +14,12 @@ removes about half of the clean sentences it changes while keeping ~99% of its
 correct fixes, and a log-prob margin (rewrite vs copy, teacher-forced) protects
 text that is already correct.
 
+Protected spans are checked in the rewrite, not masked before the model sees them:
+the shipped model was not trained with placeholders, and masking names and numbers
+with them (``X1``, ``#1#``, stand-in names) cost it 3–5 points of injected errors
+fixed while it still lost 3–20% of the placeholders. A span must come back whole (as
+a word, not inside a longer one) as often as it was in the original.
+
 :func:`decide` is the whole guard for a batch; :func:`judge` the cheap checks
 for one sentence; :meth:`GuardConfig.from_aggressiveness` maps one knob to all
 thresholds.
@@ -138,7 +144,7 @@ def judge(
     if not rewrite.strip():
         return Verdict(False, "empty rewrite")
     for span in protected:
-        if rewrite.count(span) < original.count(span):
+        if _occurrences(rewrite, span) < _occurrences(original, span):
             return Verdict(False, f"lost protected span {span!r}")
     # Deleting a repeated word ("the the", "malicious, malicious") shortens a sentence
     # without truncating it: the floor compares with the original minus its repeats.
@@ -213,6 +219,11 @@ def decide(
         else:
             verdicts[i] = Verdict(True, f"{verdicts[i].reason[:-1]}, score margin {margin:+.3f})")
     return verdicts
+
+
+def _occurrences(text: str, span: str) -> int:
+    """How often ``span`` stands in ``text`` as a whole ("Federer" is not in "Federerer")."""
+    return len(re.findall(rf"(?<!\w){re.escape(span)}(?!\w)", text))
 
 
 _REPEAT = re.compile(r"\b(\w+)(?:[,;]?\s+\1\b)+", re.IGNORECASE)
