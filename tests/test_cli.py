@@ -256,3 +256,30 @@ def test_diff_splits_lines_only_at_line_breaks(tmp_path: Path) -> None:
     diff = run("fix", str(src), "-f", "diff", "--no-model", "-q").stdout
     assert "-The micro letter app.\n+The WeChat app.\n" in diff
     assert "No newline" not in diff and diff.count("\n-") == 1  # one changed line, not three
+
+
+class _ThreadsProbe:
+    """A backend that remembers how many threads it was given and changes nothing."""
+
+    name = "threads-probe"
+    seen: list[object] = []
+
+    def __init__(self, model_dir: object, **options: object) -> None:
+        _ThreadsProbe.seen.append(options.get("threads"))
+
+    def rewrite(self, sentences: list[str]) -> list[str]:
+        return list(sentences)
+
+
+def test_threads_option_reaches_the_backend(tmp_path: Path) -> None:
+    from mtfix.rewrite import register_backend
+
+    register_backend("threads-probe", _ThreadsProbe)
+    text = tmp_path / "in.txt"
+    text.write_text("The shop has opened.\n", "utf-8")
+    _ThreadsProbe.seen.clear()
+    common = ["--backend", "threads-probe", "--model", str(tmp_path), str(text)]
+    assert run("fix", "--threads", "3", *common).exit_code == 0
+    assert run("fix", *common).exit_code == 0
+    assert _ThreadsProbe.seen == [3, None]  # None: the backend takes every core
+    assert run("fix", "--threads", "-1", *common).exit_code != 0

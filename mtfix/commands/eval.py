@@ -39,6 +39,7 @@ def eval_command(
     no_model: options.NoModel = False,
     backend: options.Backend = "auto",
     aggressiveness: options.Aggressiveness = options.DEFAULT_AGGRESSIVENESS,
+    threads: options.Threads = 0,
     repair_all: options.RepairAll = False,
     trust_pickle: options.TrustPickle = False,
     metrics: Annotated[
@@ -85,6 +86,7 @@ def eval_command(
         no_model=no_model,
         backend=backend,
         aggressiveness=aggressiveness,
+        threads=threads,
         repair_all=repair_all,
         trust_pickle=trust_pickle,
     )

@@ -62,6 +62,15 @@ Aggressiveness = Annotated[
         "1 loosest.",
     ),
 ]
+Threads = Annotated[
+    int,
+    typer.Option(
+        "--threads",
+        min=0,
+        help="CPU threads for the model (in batch: per job); 0, the default, uses every core "
+        "(in batch: split among the jobs).",
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")]
 StripBoilerplate = Annotated[
     bool,
@@ -138,6 +147,7 @@ def repair_config(
     no_unicode_fix: bool = False,
     protect: list[Path] | None = None,
     aggressiveness: float = DEFAULT_AGGRESSIVENESS,
+    threads: int = 0,
 ) -> RepairConfig:
     """The RepairConfig the shared repair options describe."""
     config = RepairConfig(
@@ -148,6 +158,7 @@ def repair_config(
         backend=backend,
         trust_pickle=trust_pickle,
         aggressiveness=aggressiveness,
+        threads=threads,
         unicode_fix=not no_unicode_fix,
         strip_boilerplate=strip_boilerplate,
     )
