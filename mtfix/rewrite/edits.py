@@ -43,6 +43,7 @@ _PAIRS = frozenset(
 )
 _INFLECTIONS = ("s", "es", "ed", "d", "ing")
 _INSERTABLE = ARTICLES | SUBJECTS
+_NOT_A_NOUN_PHRASE = ARTICLES | _PREPOSITIONS | AUXILIARIES | SUBJECTS
 _MODALS = frozenset({"will", "would", "can", "could", "shall", "should", "may", "might", "must"})
 
 
@@ -84,7 +85,7 @@ def unexplained_edits(original: str, rewrite: str) -> list[str]:
             or (token in AUXILIARIES and counts[token] > 1)
             or (token in _MODALS and _next_to_modal(low_before, i))  # "may will result"
             or (token == "the" and not following[:1].islower())  # "the Beijing"
-            or (token == "of" and (new_possessive or _is_function(following.lower())))
+            or (token == "of" and (new_possessive or _dangling_of(low_before, i)))
         ):
             problems.append(f"deleted {before[i]!r}")
     problems += [f"inserted {t!r}" for t in inserted if t not in _INSERTABLE]
@@ -98,9 +99,14 @@ def _first_word(tokens: list[str], i: int) -> bool:
     return not any(t[0].isalnum() for t in tokens[:i])
 
 
-def _is_function(token: str) -> bool:
-    """Punctuation, the end, or a word no noun phrase starts with after a dangling "of"."""
-    return not token[:1].isalnum() or token in ARTICLES | _PREPOSITIONS | AUXILIARIES | SUBJECTS
+def _dangling_of(tokens: list[str], i: int) -> bool:
+    """Whether the "of" at ``i`` dangles: "attitude of party of", or "of" before
+    punctuation, the end, or a word no noun phrase starts with."""
+    two_back = tokens[i - 2] if i >= 2 else ""
+    if "of" in (two_back, tokens[i + 2] if i + 2 < len(tokens) else ""):
+        return True
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return not following[:1].isalnum() or following in _NOT_A_NOUN_PHRASE
 
 
 def _possessives(tokens: list[str]) -> int:
@@ -155,12 +161,17 @@ def _cancel_moves(
 
 
 def _is_repeat(tokens: list[str], i: int) -> bool:
-    """Whether ``tokens[i]`` repeats a neighbour ("the the", "malicious, malicious")."""
+    """Whether ``tokens[i]`` repeats its neighbour ("the the", "malicious, malicious")."""
     word = tokens[i]
     if not word[0].isalnum():
         return False
-    around = [tokens[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(tokens)]
-    return word in around
+    for step in (-1, 1):
+        j = i + step
+        if 0 <= j < len(tokens) and tokens[j] == ",":
+            j += step
+        if 0 <= j < len(tokens) and tokens[j] == word:
+            return True
+    return False
 
 
 def _next_to_modal(tokens: list[str], i: int) -> bool:
