@@ -55,6 +55,8 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
          "inserted 'free'"),
         ('They launched "app stores" last year.', 'They launched "app stores last year.',
          "deleted '\"'"),
+        ("I want to transfer to home schooling.", "I want to transfer home schooling.",
+         "deleted 'to'"),
         ("The plan is ready .", "The plan is ready.", "changed spacing"),
         ("The plan is ready.", "The Plan is ready.", "changed case of 'plan'"),
     ],
