@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import Annotated, NoReturn
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -46,11 +47,37 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    config: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--config",
+            help="Settings file (default: mtfix.toml or pyproject.toml's [tool.mtfix] here "
+            "or in a parent folder of the project).",
+        ),
+    ] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore settings files.")] = False,
 ) -> None:
     """Repair badly machine-translated English, and prove the repair with numbers."""
+    from .settings import find_settings, load_settings
+
+    if no_config:
+        return
+    path = config or find_settings()
+    if path is None:
+        return
+    try:
+        settings = load_settings(path)
+    except MtfixError as error:
+        _fail(error)
+    # Click reads each command's option defaults from here; the command line still wins.
+    ctx.default_map = {name: settings for name in _SETTINGS_COMMANDS}
+
+
+_SETTINGS_COMMANDS = ("fix", "batch", "eval", "report")
 
 
 def _fail(error: MtfixError) -> NoReturn:

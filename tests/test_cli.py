@@ -283,3 +283,64 @@ def test_threads_option_reaches_the_backend(tmp_path: Path) -> None:
     assert run("fix", *common).exit_code == 0
     assert _ThreadsProbe.seen == [3, None]  # None: the backend takes every core
     assert run("fix", "--threads", "-1", *common).exit_code != 0
+
+
+def _project(tmp_path: Path, settings: str, name: str = "mtfix.toml") -> Path:
+    (tmp_path / ".git").mkdir(parents=True)
+    (tmp_path / "terms").mkdir()
+    (tmp_path / "terms" / "client.tsv").write_text("micro letter\tWeChat\n", "utf-8")
+    (tmp_path / name).write_text(settings, "utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "in.txt").write_text("He uses micro letter and circle of friends.\n")
+    return tmp_path / "docs"
+
+
+@pytest.mark.parametrize(
+    ("name", "settings"),
+    [
+        ("mtfix.toml", 'glossary = ["terms/client.tsv"]\nno-packs = true\nno_model = true\n'),
+        ("pyproject.toml", '[project]\nname = "x"\n[tool.mtfix]\nglossary = "terms/client.tsv"\n'
+         "no-packs = true\nno-model = true\n"),
+    ],
+)  # fmt: skip
+def test_settings_file_gives_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, settings: str
+) -> None:
+    docs = _project(tmp_path, settings, name)
+    monkeypatch.chdir(docs)  # found in a parent folder; paths relative to the file
+    result = run("fix", "in.txt")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "He uses WeChat and circle of friends.\n"
+    # the command line wins, and --no-config ignores the file
+    assert "Moments" in run("fix", "--pack", "zh-en-internet", "in.txt").stdout
+    assert run("--no-config", "fix", "--no-model", "in.txt").stdout == (
+        "He uses WeChat and Moments.\n"
+    )
+
+
+def test_settings_search_stops_at_the_project_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mtfix.toml").write_text("no-packs = true\n", "utf-8")
+    project = tmp_path / "project"
+    docs = _project(project, "[project]\n", "pyproject.toml")
+    monkeypatch.chdir(docs)
+    assert run("fix", "--no-model", "in.txt").stdout == "He uses WeChat and Moments.\n"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ("aggresiveness = 0.5\n", "unknown setting 'aggresiveness'"),
+        ("glossary = 3\n", "setting 'glossary' must be a list of strings"),
+        ("threads = true\n", "setting 'threads' must be a int"),
+        ("glossary = [\n", "not valid TOML"),
+    ],
+)
+def test_bad_settings_are_a_one_line_error_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: str, message: str
+) -> None:
+    docs = _project(tmp_path, settings)
+    monkeypatch.chdir(docs)
+    one_line_error(run("fix", "in.txt"), "mtfix.toml", message)
+    assert run("--no-config", "fix", "--no-model", "in.txt").exit_code == 0

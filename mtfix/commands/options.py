@@ -164,8 +164,8 @@ def repair_config(
     )
     if repair_all:
         config = replace(config, labels=ALL_LABELS)
-    if no_packs:
-        config = replace(config, packs=())
-    elif pack:
+    if pack:  # named packs win over --no-packs (which may come from a settings file)
         config = replace(config, packs=tuple(pack))
+    elif no_packs:
+        config = replace(config, packs=())
     return config
