@@ -54,9 +54,9 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
         "Its job: the errors of poor (word-by-word) machine translation that can be fixed from",
         "the English alone — duplicated words, misplaced auxiliaries, article and preposition",
         "slips, agreement, tense and number errors, literal calques. It is meant to run behind",
-        "mtfix's guard",
-        "(`mtfix/rewrite/guard.py`), which keeps a rewrite only when it is small, keeps every",
-        "protected span and scores better than copying the input.",
+        "mtfix's guard (`mtfix/rewrite/guard.py`), which keeps a rewrite only when it is small,",
+        "keeps every protected span, makes only edits that undo known poor-MT errors",
+        "(`mtfix/rewrite/edits.py`) and scores better than copying the input.",
         "",
         "## Model",
         f"- architecture: BART (post-norm, learned positions), d_model {shape.get('d_model')}, "
