@@ -227,7 +227,7 @@ class Repairer:
                 text = draft.current.get(i, draft.segments[i].text)
                 if "\n" in text or "\r" in text:
                     reason = "spans a line break: left as is"
-                    draft.decisions.append(Decision(i, False, reason, text, text))
+                    draft.decisions.append(Decision(i, False, reason, text, text, text))
                 else:
                     todo.append((draft, i))
         inputs = [draft.current.get(i, draft.segments[i].text) for draft, i in todo]
@@ -236,8 +236,11 @@ class Repairer:
         keep = [draft.protected.get(i, []) for draft, i in todo]
         verdicts = decide(self.backend, inputs, outputs, keep, guard_config(self.config))
         rule = f"model:{self.backend.name}"
-        for (draft, i), before, after, verdict in zip(todo, inputs, outputs, verdicts):
-            draft.decisions.append(Decision(i, verdict.accepted, verdict.reason, before, after))
+        for (draft, i), before, proposal, verdict in zip(todo, inputs, outputs, verdicts):
+            after = verdict.text if verdict.accepted else before
+            draft.decisions.append(
+                Decision(i, verdict.accepted, verdict.reason, before, proposal, after)
+            )
             if verdict.accepted:
                 seg = draft.segments[i]
                 # ``before`` is the segment's input text, as for every edit; the text the

@@ -86,6 +86,10 @@ class Decision:
     reason: str
     original: str
     rewrite: str
+    """What the model proposed."""
+    kept: str = ""
+    """What took the original's place: the rewrite, or the part of it the guard accepted
+    (its unexplained edits left out); the original when rejected."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

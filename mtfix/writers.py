@@ -51,7 +51,12 @@ def to_jsonl(result: RepairResult) -> str:
         }
         if index in decisions:
             d = decisions[index]
-            record["decision"] = {"accepted": d.accepted, "reason": d.reason, "rewrite": d.rewrite}
+            record["decision"] = {
+                "accepted": d.accepted,
+                "reason": d.reason,
+                "rewrite": d.rewrite,
+                "kept": d.kept,
+            }
         lines.append(json.dumps(record, ensure_ascii=False))
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from mtfix.rewrite.edits import unexplained_edits
+from mtfix.rewrite.edits import keep_explained, unexplained_edits
 from mtfix.training.noise import NOISE_TYPES
 
 SENTENCES = [
@@ -81,3 +81,53 @@ def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) 
 )
 def test_known_mt_errors_undone_are_explained(original: str, rewrite: str) -> None:
     assert unexplained_edits(original, rewrite) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "rewrite", "kept"),
+    [
+        # the repeat goes, the wrongly deleted "of" comes back
+        ("the premise, malicious, malicious, malicious brush elect of marketing, fraud.",
+         "the premise, malicious brush elect marketing, fraud.",
+         "the premise, malicious brush elect of marketing, fraud."),
+        # a fix at the end, an invented word elsewhere
+        ("Later models implement the the methods and have 16 levels.",
+         "Later models implement the methods and have 16 fine levels.",
+         "Later models implement the methods and have 16 levels."),
+        # an inserted word keeps its spaces, at the start and before punctuation
+        ("cat sat on a mat, happily.", "The cat sat on the mat happily too.",
+         "The cat sat on the mat happily."),
+        # a moved word is a deletion and an insertion that explain each other
+        ("If the has connector no screen, they say it is a no-op.",
+         "If the connector has no screen, they say it is no-op.",
+         "If the connector has no screen, they say it is a no-op."),
+    ],
+)  # fmt: skip
+def test_keep_explained_keeps_the_fixes_and_reverts_the_rest(
+    original: str, rewrite: str, kept: str
+) -> None:
+    text, problems = keep_explained(original, rewrite)
+    assert text == kept
+    assert problems and unexplained_edits(original, text) == []
+
+
+def test_keep_explained_returns_an_explained_rewrite_whole_and_nothing_of_a_bad_one() -> None:
+    rewrite = "We have opened a shop  in Beijing."
+    assert keep_explained("Have opened a shop  in Beijing.", rewrite) == (rewrite, [])
+    original = "The sender sends the header."
+    text, problems = keep_explained(original, "The sends the header.")
+    assert text == original and problems == ["deleted 'sender'"]
+    # a caller's own problems (a lost protected span) count like unexplained edits
+    text, problems = keep_explained(
+        "It costs 5 5 dollars in Paris.",
+        "It costs 5 dollars in Pariss.",
+        lambda candidate: [] if "Paris." in candidate else ["lost 'Paris'"],
+    )
+    assert text == "It costs 5 dollars in Paris." and "lost 'Paris'" in problems
+
+
+def test_keep_explained_judges_a_rewrite_with_too_many_hunks_whole() -> None:
+    words = [f"word{n}" for n in range(30)]
+    original = " ".join(w + " " + w for w in words)  # 30 repeats
+    rewrite = " ".join(w.upper() for w in words)
+    assert keep_explained(original, rewrite)[0] == original

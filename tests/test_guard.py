@@ -12,6 +12,7 @@ from mtfix.rewrite.guard import (
     char_edit_distance,
     decide,
     judge,
+    names,
 )
 
 
@@ -180,3 +181,30 @@ def test_a_protected_name_altered_inside_a_longer_word_is_lost() -> None:
         None, ["Agassi lost to Federer."], ["Agassi lost to Federerer."], None, config
     )[0]
     assert not verdict.accepted and verdict.reason == "lost protected span 'Federer'"
+
+
+def test_a_word_repeated_at_the_start_or_around_a_comma_is_no_name() -> None:
+    config = GuardConfig(max_edit_ratio=1, min_margin=None, explained_only=True)
+    for original, rewrite in [
+        ("Takes Takes and releases the RCU lock.", "Takes and releases the RCU lock."),
+        ("See section Path, Path Objects for details.", "See section Path Objects for details."),
+        ("The, The basic idea of iterators is simple.", "The basic idea of iterators is simple."),
+    ]:
+        assert judge(original, rewrite, names(original), config).accepted, original
+    # mid-sentence, without a comma, a repeated capitalised word may be a name
+    kim = judge("Numbers drop under Kim Kim now.", "Numbers drop under Kim now.",
+                names("Numbers drop under Kim Kim now."), config)  # fmt: skip
+    assert not kim.accepted and kim.reason == "lost protected span 'Kim'"
+
+
+def test_a_rewrite_is_kept_in_part_when_only_some_edits_are_explained() -> None:
+    config = GuardConfig.from_aggressiveness(0.25)
+    original = "Development of the shop has has opened in a city in the north of China."
+    rewrite = "The development of the shop has opened in a city in the south of China."
+    kept = "The development of the shop has opened in a city in the north of China."
+    scorer = FakeScorer({(original, kept): -10.0, (original, original): -20.0})
+    verdict = decide(scorer, [original], [rewrite], None, config)[0]
+    assert verdict.accepted and verdict.text == kept
+    assert "in part, left out:" in verdict.reason and "deleted 'north'" in verdict.reason
+    # the margin is the model's score of what is kept, not of the whole rewrite
+    assert scorer.calls and scorer.calls[0][1][0] == kept

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from difflib import SequenceMatcher
+from itertools import combinations
 
 from ..training.noise import AGREEMENT, ARTICLES, AUXILIARIES, IRREGULAR_PAST, SUBJECTS, TENSE
 from ..training.noise import PREPOSITIONS as _PREPOSITION_LIST
@@ -127,6 +129,8 @@ def _stems(word: str) -> set[str]:
     """The stems ``word`` may be an inflection of ("stopped" -> stop, stopp, stopped)."""
     found = {word.removesuffix("'s").removesuffix("’s")}
     for suffix in _INFLECTIONS:
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            continue  # "toss", "status", "analysis" are no plurals
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
             found |= {stem, stem + "e"}
@@ -190,3 +194,110 @@ def _article_clashes(tokens: list[str]) -> int:
         elif article == "an" and first not in "aeiouh" and first.isalpha():
             clashes += 1
     return clashes
+
+
+def keep_explained(
+    original: str, rewrite: str, problems: Callable[[str], list[str]] | None = None
+) -> tuple[str, list[str]]:
+    """``rewrite`` with every edit that undoes no known MT error put back as it was.
+
+    A model's rewrite often fixes a real error and, in the same sentence, makes an edit
+    it should not ("malicious, malicious brush powder elect of marketing": the repeat is
+    rightly deleted, the "of" wrongly). Judging the rewrite whole would lose the good
+    edit with the bad one, so its edits (token hunks) are judged one by one, then
+    in pairs (a moved word is a deletion and an insertion that only explain each other),
+    and the candidate made of the explained ones is checked again as a whole. At most
+    one edit is left out: a rewrite with more bad edits is refused whole.
+
+    ``problems(candidate)`` may add reasons of its own to refuse a candidate (a
+    protected span lost). Returns the kept text (``original`` when nothing is kept)
+    and the problems of the whole rewrite (empty when it is kept whole).
+    """
+
+    def faults(candidate: str) -> list[str]:
+        found = unexplained_edits(original, candidate)
+        return problems(candidate) + found if problems else found
+
+    whole = faults(rewrite)
+    if not whole:
+        return rewrite, []
+    spliced = _Splicer(original, rewrite)
+    hunks = range(len(spliced.hunks))
+    if len(spliced.hunks) > _MAX_HUNKS:
+        return original, whole
+    good = {h for h in hunks if not faults(spliced.apply({h}))}
+    rest = [h for h in hunks if h not in good]
+    if len(rest) <= _MAX_PAIRED:
+        for a, b in combinations(rest, 2):
+            if a not in good and b not in good and not faults(spliced.apply({a, b})):
+                good |= {a, b}
+    # Explained alone, two edits may still clash together (two articles, one doubled
+    # auxiliary deleted twice): drop the last ones until the whole is explained.
+    chosen = sorted(good)
+    while chosen and faults(spliced.apply(set(chosen))):
+        chosen.pop()
+    # Several bad edits show the model lost its way in this sentence: its other edits
+    # are not trusted either.
+    if len(spliced.hunks) - len(chosen) > _MAX_LEFT_OUT:
+        return original, whole
+    return (spliced.apply(set(chosen)) if chosen else original), whole
+
+
+# A rewrite with more token hunks than this is not taken apart (it is rarely a fix, and
+# the pairs would cost too much): it is judged whole.
+_MAX_HUNKS = 12
+_MAX_PAIRED = 6
+_MAX_LEFT_OUT = 1
+
+
+class _Splicer:
+    """The token hunks between two texts, and the text made by applying some of them.
+
+    Applying no hunk gives the original byte for byte; the whitespace at a seam
+    (where kept and rewritten tokens meet, or a deletion closed a gap) is the
+    rewrite's there.
+    """
+
+    def __init__(self, original: str, rewrite: str) -> None:
+        self.original = original
+        self.before, self.before_gaps = _tokens(original)
+        self.after, self.after_gaps = _tokens(rewrite)
+        matcher = SequenceMatcher(a=self.before, b=self.after, autojunk=False)
+        self.opcodes = matcher.get_opcodes()
+        self.hunks = [k for k, op in enumerate(self.opcodes) if op[0] != "equal"]
+
+    def apply(self, chosen: set[int]) -> str:
+        """The original with the hunks numbered in ``chosen`` (indexes into ``hunks``) applied."""
+        take = {self.hunks[h] for h in chosen}
+        # Each output token as (text, index in the original or None, index in the rewrite or None).
+        tokens: list[tuple[str, int | None, int | None]] = []
+        for k, (op, i1, i2, j1, j2) in enumerate(self.opcodes):
+            if op == "equal":
+                tokens += [(self.before[i1 + n], i1 + n, j1 + n) for n in range(i2 - i1)]
+            elif k in take:
+                tokens += [(self.after[j], None, j) for j in range(j1, j2)]
+            else:
+                tokens += [(self.before[i], i, None) for i in range(i1, i2)]
+        if not tokens:
+            return self.original
+        out = [self.before_gaps[0], tokens[0][0]]
+        for (_, last, _), (text, at, rewrite_at) in zip(tokens, tokens[1:]):
+            if last is not None and at == last + 1:
+                gap = self.before_gaps[at]
+            elif rewrite_at is not None:
+                gap = self.after_gaps[rewrite_at]
+            else:
+                gap = self.before_gaps[at] if at is not None else " "
+            out += [gap, text]
+        out.append(self.before_gaps[-1])
+        return "".join(out)
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The tokens of ``text`` and the whitespace around them: ``gaps[k]`` comes before
+    token ``k``, and ``gaps[-1]`` is what follows the last one."""
+    matches = list(_TOKEN.finditer(text))
+    tokens = [m.group() for m in matches]
+    edges = [0] + [e for m in matches for e in (m.start(), m.end())] + [len(text)]
+    gaps = [text[edges[n] : edges[n + 1]] for n in range(0, len(edges), 2)]
+    return tokens, gaps

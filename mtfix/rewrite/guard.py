@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from .edits import unexplained_edits
+from .edits import keep_explained
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
@@ -108,6 +108,9 @@ _ANCHORS: tuple[tuple[float, tuple[float, ...]], ...] = (
 class Verdict:
     accepted: bool
     reason: str
+    text: str = ""
+    """The text to put in place of the original when accepted: the rewrite, or the
+    rewrite with its unexplained edits left out."""
 
 
 @runtime_checkable
@@ -139,14 +142,35 @@ def names(text: str) -> list[str]:
 def judge(
     original: str, rewrite: str, protected: Sequence[str] = (), config: GuardConfig = GuardConfig()
 ) -> Verdict:
-    """Accept ``rewrite`` in place of ``original`` on the cheap checks, or say why not."""
+    """Accept ``rewrite`` (or, with ``explained_only``, its explained edits) in place of
+    ``original`` on the cheap checks, or say why not."""
     if rewrite == original:
         return Verdict(False, "unchanged")
     if not rewrite.strip():
         return Verdict(False, "empty rewrite")
-    for span in protected:
-        if _occurrences(rewrite, span) < _occurrences(original, span):
-            return Verdict(False, f"lost protected span {span!r}")
+
+    # A word said twice at the start or around a comma ("Takes Takes and", "see Path,
+    # Path Objects") is a duplicate to delete, never a name ("Han Han" is, mid-sentence).
+    baseline = _SAFE_REPEAT.sub(lambda m: m["first"] or m["word"], original.lstrip())
+
+    def lost(candidate: str) -> list[str]:
+        return [
+            f"lost protected span {span!r}"
+            for span in dict.fromkeys(protected)
+            if _occurrences(candidate, span) < _occurrences(baseline, span)
+        ]
+
+    left_out = ""
+    if config.explained_only:
+        kept, problems = keep_explained(original, rewrite, lost)
+        if kept == original:
+            return Verdict(False, _refusal(problems))
+        if kept != rewrite:
+            shown = "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
+            left_out = f" in part, left out: {shown}"
+        rewrite = kept
+    elif lost(rewrite):
+        return Verdict(False, lost(rewrite)[0])
     # Deleting a repeated word ("the the", "malicious, malicious") shortens a sentence
     # without truncating it: the floor compares with the original minus its repeats.
     shortest = min(len(original), len(collapse_repeats(original)))
@@ -170,12 +194,17 @@ def judge(
         chars = char_edit_distance(original, rewrite) / max(len(original), 1)
         if chars > config.max_char_edit_ratio:
             return Verdict(False, f"char edit ratio {chars:.2f} > {config.max_char_edit_ratio:.2f}")
-    if config.explained_only:
-        unexplained = unexplained_edits(original, rewrite)
-        if unexplained:
-            more = f" (+{len(unexplained) - 1} more)" if len(unexplained) > 1 else ""
-            return Verdict(False, f"unexplained edit: {unexplained[0]}{more}")
-    return Verdict(True, f"accepted (edit ratio {edits:.2f})")
+    return Verdict(True, f"accepted{left_out} (edit ratio {edits:.2f})", rewrite)
+
+
+def _refusal(problems: Sequence[str]) -> str:
+    """The reason for refusing a rewrite none of whose edits could be kept."""
+    if not problems:
+        return "no edit could be kept"
+    if problems[0].startswith("lost protected span"):
+        return problems[0]
+    more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"unexplained edit: {problems[0]}{more}"
 
 
 def decide(
@@ -210,7 +239,7 @@ def decide(
             verdicts[i] = Verdict(False, "aggressiveness 0: no rewrite accepted")
         return verdicts
     sources = [originals[i] for i in todo]
-    scores = backend.score(sources + sources, [rewrites[i] for i in todo] + sources)
+    scores = backend.score(sources + sources, [verdicts[i].text for i in todo] + sources)
     for k, i in enumerate(todo):
         margin = scores[k] - scores[len(todo) + k]
         if not margin >= config.min_margin:  # also rejects NaN and -inf
@@ -218,7 +247,8 @@ def decide(
                 False, f"score margin {margin:+.3f} < {config.min_margin:+.3f} (model prefers copy)"
             )
         else:
-            verdicts[i] = Verdict(True, f"{verdicts[i].reason[:-1]}, score margin {margin:+.3f})")
+            reason = f"{verdicts[i].reason[:-1]}, score margin {margin:+.3f})"
+            verdicts[i] = Verdict(True, reason, verdicts[i].text)
     return verdicts
 
 
@@ -227,6 +257,7 @@ def _occurrences(text: str, span: str) -> int:
     return len(re.findall(rf"(?<!\w){re.escape(span)}(?!\w)", text))
 
 
+_SAFE_REPEAT = re.compile(r"^(?P<first>\w+),?\s+(?P=first)\b|\b(?P<word>\w+), (?P=word)\b")
 _REPEAT = re.compile(r"\b(\w+)(?:[,;]?\s+\1\b)+", re.IGNORECASE)
 
 

@@ -46,7 +46,7 @@ def run_guarded(
     for level in levels:
         verdicts = decide(backend, sentences, raw, None, GuardConfig.from_aggressiveness(level))
         result.verdicts[level] = verdicts
-        result.kept[level] = [r if v.accepted else s for s, r, v in zip(sentences, raw, verdicts)]
+        result.kept[level] = [v.text if v.accepted else s for s, v in zip(sentences, verdicts)]
     return result
 
 
