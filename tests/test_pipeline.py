@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import pytest
@@ -11,6 +12,7 @@ from mtfix import RepairConfig, Repairer
 from mtfix.glossary import parse_glossary
 from mtfix.rewrite import judge, register_backend
 from mtfix.rewrite.guard import GuardConfig, word_edit_distance
+from mtfix.writers import to_jsonl
 
 GLOSSARY = parse_glossary(
     "micro letter | micro-letter\tWeChat\t微信\ncircle of friends\tMoments\t朋友圈\n", "g.tsv"
@@ -77,6 +79,34 @@ def test_model_rewrite_accepted_and_recorded() -> None:
     assert model[0].start == 0 and text[model[0].start : model[0].end].startswith("The micro")
     accepted = [d for d in result.decisions if d.accepted]
     assert len(accepted) == 1 and accepted[0].reason.startswith("accepted")
+
+
+class ScriptBackend:
+    """A fake model that answers from a table (and copies what it does not know)."""
+
+    name = "script"
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    def rewrite(self, sentences: Sequence[str]) -> list[str]:
+        return [self.table.get(s, s) for s in sentences]
+
+
+def test_a_rewrite_kept_in_part_is_recorded_as_such() -> None:
+    bad = "The shop has has opened in the city of Beijing on Monday."
+    proposal = "The shop has opened in the town of Beijing on Monday."
+    repairer = Repairer(RepairConfig(), glossary=GLOSSARY, backend=ScriptBackend({bad: proposal}))
+    result = repairer.repair(bad + "\n")
+    kept = "The shop has opened in the city of Beijing on Monday."
+    assert result.text == kept + "\n"
+    (decision,) = result.decisions
+    assert decision.accepted and decision.rewrite == proposal and decision.kept == kept
+    assert "left out: deleted 'city'" in decision.reason
+    (edit,) = [e for e in result.edits if e.stage == "model"]
+    assert edit.after == kept
+    record = json.loads(to_jsonl(result).splitlines()[0])
+    assert record["decision"]["kept"] == kept and record["output"] == kept
 
 
 def test_guard_rejects_a_rewrite_that_drops_a_fixed_term() -> None:
