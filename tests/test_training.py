@@ -97,6 +97,39 @@ def test_resume_continues_the_step_count(trained: Path, data_files: tuple[Path, 
     assert (trained / "optimizer.safetensors").is_file()
 
 
+def test_a_model_started_from_another_keeps_its_training_record(
+    trained: Path, data_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    pairs, corpus = data_files
+    result = CliRunner().invoke(
+        app,
+        ["train", str(tmp_path / "run"), "--init", str(trained), "--corpus", str(corpus),
+         "--max-steps", "3", "--seed", "5", "--export", str(tmp_path / "model"), *TINY],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    runs = json.loads((tmp_path / "model" / "training.json").read_text("utf-8"))["runs"]
+    first = json.loads((trained / "training.json").read_text("utf-8"))["runs"]
+    assert runs[:-1] == first and runs[-1]["steps"] == 3 and runs[-1]["seed"] == 5
+    assert runs[-1]["init"] == str(trained) and first[0]["init"] is None
+    card = (tmp_path / "model" / "README.md").read_text("utf-8")
+    assert "started (`--init`) from a model trained before" in card
+    assert f"in all: {first[0]['steps'] + 3} steps" in card and "pairs.tsv" in card
+    # a model without a record is named as such, and a broken record is a one-line error
+    (tmp_path / "model" / "training.json").unlink()
+    result = CliRunner().invoke(
+        app, ["train", str(tmp_path / "run2"), "--init", str(tmp_path / "model"),
+              "--corpus", str(corpus), "--max-steps", "1", *TINY],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "whose training is not recorded" in (tmp_path / "run2" / "README.md").read_text()
+    (tmp_path / "model" / "training.json").write_text("[1, 2]", "utf-8")
+    result = CliRunner().invoke(
+        app, ["train", str(tmp_path / "run3"), "--init", str(tmp_path / "model"),
+              "--corpus", str(corpus), "--max-steps", "1", *TINY],
+    )  # fmt: skip
+    assert result.exit_code == 1 and "training.json: not a training record" in result.output
+
+
 def test_resume_without_a_run_is_a_one_line_error(
     tmp_path: Path, data_files: tuple[Path, Path]
 ) -> None:

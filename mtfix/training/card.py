@@ -79,12 +79,13 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
         f"{args.get('batch_tokens')} tokens, AdamW",
         f"- training pairs: {state.get('data', {}).get('used')} used of "
         f"{state.get('data', {}).get('total')}",
+        *_earlier_runs(state),
         "",
         "| source | kind | what was taken | provenance, licence |",
         "|---|---|---|---|",
     ]
     for source in state.get("data", {}).get("sources", []):
-        path_text = _shared_path(str(source["path"]))
+        path_text = shared_path(str(source["path"]))
         if source["kind"] == "pairs":
             what = (
                 f"{source['pairs']} pairs (columns {source['columns']}, "
@@ -125,6 +126,36 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
     return path
 
 
+def _earlier_runs(state: dict[str, Any]) -> list[str]:
+    """Card lines for the runs of the model this one was started from (``--init``)."""
+    earlier = state.get("earlier") or []
+    if not earlier:
+        return []
+    lines = ["- started (`--init`) from a model trained before this run:"]
+    for run in earlier:
+        if run.get("unrecorded"):
+            lines.append(f"  - `{run.get('model')}`, whose training is not recorded")
+            continue
+        start = f"from `{run['init']}`" if run.get("init") else "from scratch"
+        data = ", ".join(
+            f"`{d['path']}` ({d['pairs']} pairs)" if d.get("kind") == "pairs"
+            else f"`{d['path']}` ({d.get('noisy')} noisy, {d.get('identity')} identity)"
+            for d in run.get("data", [])
+        )  # fmt: skip
+        lines.append(
+            f"  - {run.get('steps')} steps, {run.get('minutes')} min on {run.get('threads')} "
+            f"thread(s), seed {run.get('seed')}, lr {run.get('lr')} (warm-up "
+            f"{run.get('warmup')}), batches of ~{run.get('batch_tokens')} tokens, {start}; "
+            f"data: {data or 'not recorded'}"
+        )
+    if not any(run.get("unrecorded") for run in earlier):
+        steps = sum(int(run.get("steps") or 0) for run in earlier) + int(state.get("step", 0))
+        minutes = sum(float(run.get("minutes") or 0) for run in earlier)
+        minutes += float(state.get("train_seconds", 0)) / 60
+        lines.append(f"- in all: {steps} steps, {minutes:.1f} min of training")
+    return lines
+
+
 def update_measured(out_dir: Path, markdown: str) -> Path:
     """Replace the measured block of ``out_dir/README.md`` with ``markdown``."""
     path = out_dir / "README.md"
@@ -141,7 +172,7 @@ def update_measured(out_dir: Path, markdown: str) -> Path:
     return path
 
 
-def _shared_path(path: str) -> str:
+def shared_path(path: str) -> str:
     """``/…/shared/data/x`` → ``../shared/data/x`` (how the project names shared data)."""
     marker = "/shared/data/"
     return "../shared/data/" + path.split(marker, 1)[1] if marker in path else path

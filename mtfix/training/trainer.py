@@ -27,6 +27,7 @@ from typing import Any
 import torch
 
 from ..errors import InputError, ModelLoadError
+from .card import shared_path
 from .data import (
     MixConfig,
     Pair,
@@ -39,8 +40,11 @@ from .noise import NoiseConfig, add_noise, pack_calques
 
 STATE_FILE = "trainer_state.json"
 OPTIMIZER_FILE = "optimizer.safetensors"
+#: The training runs behind a model, oldest first: a model continued with ``--init``
+#: keeps the record of the one it started from, so its card tells the whole story.
+LINEAGE_FILE = "training.json"
 MODEL_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json",
-               "tokenizer_config.json", "spiece.model", "README.md")  # fmt: skip
+               "tokenizer_config.json", "spiece.model", "README.md", LINEAGE_FILE)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -322,10 +326,12 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
         log(f"  {source}")
     dev = dev_pairs(config)
 
+    earlier: list[dict[str, Any]] = list(state.get("earlier", []))
     if config.resume:
         model, tokenizer = load_model_dir(out)
     elif config.init is not None:
         model, tokenizer = load_model_dir(config.init)
+        earlier = read_lineage(config.init)
     else:
         texts = [t for _, t in pairs] + [s for s, t in pairs if s != t][: len(pairs) // 4]
         tokenizer = train_tokenizer(texts, out, config.shape.vocab_size, config.seed)
@@ -374,10 +380,12 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
             "train_seconds": elapsed, "seed": config.seed, "history": history,
             "data": {"sources": stats.sources, "total": stats.total, "used": len(keep)},
             "args": _config_record(config), "parameters": n_params, "finished": final,
+            "earlier": earlier,
         }  # fmt: skip
         tmp = state_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(record, indent=1), "utf-8")
         os.replace(tmp, state_path)
+        write_lineage(out, earlier + [run_summary(record)])
         from .card import write_card
 
         write_card(out, record)
@@ -447,6 +455,46 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
     checkpoint(final=True)
     return TrainResult(out, step, previous_seconds + time.monotonic() - started, history,
                        {"sources": stats.sources, "total": stats.total})  # fmt: skip
+
+
+def run_summary(state: dict[str, Any]) -> dict[str, Any]:
+    """One training run as the lineage keeps it: what a card needs to describe it."""
+    args = state.get("args", {})
+    return {
+        "steps": state.get("step"),
+        "minutes": round(float(state.get("train_seconds", 0.0)) / 60, 1),
+        "seed": state.get("seed"),
+        "init": args.get("init"),
+        "lr": args.get("lr"),
+        "warmup": args.get("warmup"),
+        "batch_tokens": args.get("batch_tokens"),
+        "threads": args.get("threads"),
+        "data": [
+            {**source, "path": shared_path(str(source["path"]))}
+            for source in state.get("data", {}).get("sources", [])
+        ],
+    }
+
+
+def read_lineage(model_dir: Path) -> list[dict[str, Any]]:
+    """The training runs recorded in ``model_dir`` (one "unrecorded" run when it has none)."""
+    path = model_dir / LINEAGE_FILE
+    if not path.is_file():
+        return [{"model": str(model_dir), "unrecorded": True}]
+    try:
+        runs = json.loads(path.read_text("utf-8"))["runs"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(path, f"not a training record: {exc}") from None
+    if not isinstance(runs, list):
+        raise InputError(path, "not a training record: 'runs' is not a list")
+    return runs
+
+
+def write_lineage(model_dir: Path, runs: list[dict[str, Any]]) -> None:
+    path = model_dir / LINEAGE_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"runs": runs}, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    os.replace(tmp, path)
 
 
 def asdict_shallow(obj: Any) -> dict[str, Any]:
