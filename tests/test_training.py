@@ -111,6 +111,7 @@ def test_a_model_started_from_another_keeps_its_training_record(
     first = json.loads((trained / "training.json").read_text("utf-8"))["runs"]
     assert runs[:-1] == first and runs[-1]["steps"] == 3 and runs[-1]["seed"] == 5
     assert runs[-1]["init"] == str(trained) and first[0]["init"] is None
+    assert (tmp_path / "model" / "spiece.model").is_file()
     card = (tmp_path / "model" / "README.md").read_text("utf-8")
     assert "started (`--init`) from a model trained before" in card
     assert f"in all: {first[0]['steps'] + 3} steps" in card and "pairs.tsv" in card

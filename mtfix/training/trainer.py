@@ -17,6 +17,7 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -332,6 +333,8 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
     elif config.init is not None:
         model, tokenizer = load_model_dir(config.init)
         earlier = read_lineage(config.init)
+        if (config.init / "spiece.model").is_file():  # the tokenizer's source, for the card
+            shutil.copyfile(config.init / "spiece.model", out / "spiece.model")
     else:
         texts = [t for _, t in pairs] + [s for s, t in pairs if s != t][: len(pairs) // 4]
         tokenizer = train_tokenizer(texts, out, config.shape.vocab_size, config.seed)
@@ -523,8 +526,6 @@ def _config_record(config: TrainConfig) -> dict[str, Any]:
 
 def export_model(src: Path, dest: Path) -> list[Path]:
     """Copy the files a user needs (no optimizer or trainer state) from ``src`` to ``dest``."""
-    import shutil
-
     dest.mkdir(parents=True, exist_ok=True)
     copied = []
     for name in MODEL_FILES:
