@@ -59,6 +59,9 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
          "deleted 'to'"),
         ("The plan is ready .", "The plan is ready.", "changed spacing"),
         ("The plan is ready.", "The Plan is ready.", "changed case of 'plan'"),
+        ("The ashamed will blush, and the shameless will fade.",
+         "The ashamed blush, and the shameless will fade.", "deleted 'will'"),
+        ("Don't touch it, it doesn't stink.", "Don't touch it doesn't stink.", "deleted 'it'"),
     ],
 )  # fmt: skip
 def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) -> None:

@@ -84,7 +84,7 @@ def unexplained_edits(original: str, rewrite: str) -> list[str]:
         if not (
             token == ","
             or _is_repeat(low_before, i)
-            or (token in AUXILIARIES and counts[token] > 1)
+            or (token in AUXILIARIES and _doubled_in_clause(low_before, i))
             or (token in _MODALS and _next_to_modal(low_before, i))  # "may will result"
             or (token == "the" and not following[:1].islower())  # "the Beijing"
             or (token == "of" and (new_possessive or _dangling_of(low_before, i)))
@@ -165,16 +165,33 @@ def _cancel_moves(
 
 
 def _is_repeat(tokens: list[str], i: int) -> bool:
-    """Whether ``tokens[i]`` repeats its neighbour ("the the", "malicious, malicious")."""
+    """Whether ``tokens[i]`` repeats its neighbour ("the the", "malicious, malicious").
+
+    Across a comma a subject pronoun does not count: "touch it, it stinks" is English."""
     word = tokens[i]
     if not word[0].isalnum():
         return False
     for step in (-1, 1):
         j = i + step
-        if 0 <= j < len(tokens) and tokens[j] == ",":
+        if 0 <= j < len(tokens) and tokens[j] == "," and word not in SUBJECTS:
             j += step
         if 0 <= j < len(tokens) and tokens[j] == word:
             return True
+    return False
+
+
+_CLAUSE_PUNCTUATION = frozenset(",;:.!?()")
+
+
+def _doubled_in_clause(tokens: list[str], i: int) -> bool:
+    """Whether the auxiliary at ``i`` comes again a few words away in the same clause
+    ("has several businesses settled has"); "will blush, and ... will fade" is English."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(tokens) and abs(j - i) <= 8 and tokens[j] not in _CLAUSE_PUNCTUATION:
+            if tokens[j] == tokens[i]:
+                return True
+            j += step
     return False
 
 

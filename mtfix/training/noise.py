@@ -135,7 +135,9 @@ def duplicate(words: Words, rng: random.Random) -> Words | None:
         return None
     i = rng.choice(candidates)
     lead, core, trail = _strip(words[i])
-    if _is_content(core.lower()) and rng.random() < 0.5:
+    # "they, they" is no MT error: a pronoun repeated across a comma is English
+    # ("touch it, it stinks"), so comma lists are made of other words.
+    if _is_content(core.lower()) and core.lower() not in SUBJECTS and rng.random() < 0.5:
         copies = rng.choice((2, 3))
         repeated = [lead + core + ","] + [core + ","] * (copies - 2) + [core + trail]
         return words[:i] + repeated + words[i + 1 :]
