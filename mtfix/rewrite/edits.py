@@ -26,7 +26,6 @@ nearly all of the correct fixes of injected errors.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from difflib import SequenceMatcher
 from itertools import combinations
@@ -77,7 +76,6 @@ def unexplained_edits(original: str, rewrite: str) -> list[str]:
         deleted += [(i1 + k, t) for k, t in enumerate(old)]
         inserted += new
     deleted, inserted = _cancel_moves(deleted, inserted)
-    counts = Counter(low_before)
     new_possessive = _possessives(low_after) > _possessives(low_before)
     for i, token in deleted:
         following = before[i + 1] if i + 1 < len(before) else ""
