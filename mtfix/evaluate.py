@@ -129,6 +129,7 @@ def evaluate(
     samples: int = 0,
     terminology: bool = True,
     progress: Progress | None = None,
+    backend: Any = None,
 ) -> EvalRun:
     """Run each stage over the test set and score it against doing nothing.
 
@@ -137,7 +138,9 @@ def evaluate(
     shipped, and "skipped" when ``config.use_model`` is false, rather than
     repeating the numbers of "none". ``progress(done, total)`` is called after
     each repaired row. With ``terminology``, each stage gets a
-    :class:`~mtfix.records.TermReport` for the glossary of ``config``.
+    :class:`~mtfix.records.TermReport` for the glossary of ``config``. ``backend``, when
+    given, is the rewrite backend of the model stages (one loaded once for many runs)
+    instead of the configured model.
     """
     from .glossary import Glossary
     from .pipeline import Repairer, build_glossary, load_backend
@@ -156,11 +159,11 @@ def evaluate(
             raise InputError(None, "the test set has no rows")
 
     glossary = build_glossary(config) if config.use_glossary else Glossary(())
-    backend, unavailable = None, ""
+    unavailable = ""
     if MODEL_STAGES & set(names):
         if not config.use_model:
             unavailable = "skipped (no model requested)"
-        else:
+        elif backend is None:
             backend, _ = load_backend(config)
             unavailable = "no model" if backend is None else ""
 

@@ -94,6 +94,14 @@ def test_stages_without_a_model(testset: Path, glossary: Path) -> None:
     assert "bs:100" in report.signatures["BLEU"]
 
 
+def test_a_loaded_backend_can_be_passed_in(testset: Path, glossary: Path) -> None:
+    # No model directory is configured: the given backend is used as it is.
+    cfg = config(glossary, aggressiveness=1.0)
+    run = evaluate(testset, cfg, stages=("none", "model"), metrics=("bleu",), backend=FixCome())
+    outputs = run.stage("model").outputs
+    assert outputs is not None and outputs[3] == "She came here yesterday."
+
+
 def test_model_stages_with_a_backend(testset: Path, glossary: Path) -> None:
     cfg = config(glossary, backend="fixcome", model=".", aggressiveness=1.0)
     run = evaluate(testset, cfg, samples=100, metrics=("bleu",))

@@ -50,6 +50,26 @@ def run_guarded(
     return result
 
 
+def injected_errors(
+    corpus: Sequence[Path], n: int, seed: int, holdout_percent: float = 2.0
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """``n`` held-out clean sentences drawn with ``seed``, and one injected error in each
+    that can take one: ``(sample, noisy, clean, kinds)``, where ``noisy[k]`` is
+    ``clean[k]`` with an error of kind ``kinds[k]``."""
+    held = held_out_sentences(corpus, holdout_percent)
+    rng = random.Random(seed)
+    sample = rng.sample(held, min(n, len(held)))
+    noise = NoiseConfig(min_errors=1, max_errors=1, calques=pack_calques())
+    noisy, clean, kinds = [], [], []
+    for sentence in sample:
+        bad, applied = add_noise(sentence, rng, noise)
+        if applied:
+            noisy.append(bad)
+            clean.append(sentence)
+            kinds.append(applied[0])
+    return sample, noisy, clean, kinds
+
+
 def measure_noise(
     backend: Any,
     corpus: Sequence[Path],
@@ -70,17 +90,7 @@ def measure_noise(
     equals the clean original exactly; "changed" means a clean original came back
     different.
     """
-    held = held_out_sentences(corpus, holdout_percent)
-    rng = random.Random(seed)
-    sample = rng.sample(held, min(n, len(held)))
-    noise = NoiseConfig(min_errors=1, max_errors=1, calques=pack_calques())
-    noisy, clean, kinds = [], [], []
-    for sentence in sample:
-        bad, applied = add_noise(sentence, rng, noise)
-        if applied:
-            noisy.append(bad)
-            clean.append(sentence)
-            kinds.append(applied[0])
+    sample, noisy, clean, kinds = injected_errors(corpus, n, seed, holdout_percent)
     on_noisy = run_guarded(backend, noisy, levels)
     on_clean = run_guarded(backend, sample, levels)
 
