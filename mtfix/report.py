@@ -416,7 +416,12 @@ def _unit_html(unit: Unit) -> str:
         items = []
         for d in shown:
             verdict = "accepted" if d.accepted else "rejected"
-            proposal = "" if d.accepted else f" — proposed: <code>{html.escape(d.rewrite)}</code>"
+            # Shown when the model's proposal is not what the text now says.
+            proposal = (
+                f" — proposed: <code>{html.escape(d.rewrite)}</code>"
+                if not d.accepted or (d.kept and d.kept != d.rewrite)
+                else ""
+            )
             items.append(
                 f'<li class="{verdict}">guard {verdict}: {html.escape(d.reason)}{proposal}</li>'
             )

@@ -94,6 +94,21 @@ def test_repair_html_escapes_and_shows_stages() -> None:
     assert "guard accepted" in page
 
 
+def test_a_rewrite_kept_in_part_shows_what_the_model_proposed() -> None:
+    class Partial:
+        name = "partial"
+
+        def rewrite(self, sentences: Sequence[str]) -> list[str]:
+            return [s.replace("has has", "has").replace("city", "town") for s in sentences]
+
+    text = "The shop has has opened in the city of Beijing on Monday.\n"
+    result = Repairer(RepairConfig(), glossary=GLOSSARY, backend=Partial()).repair(text)
+    assert result.text == text.replace("has has", "has")
+    page = repair_html(result, "page.txt")
+    assert "guard accepted: accepted in part, left out: deleted &#x27;city&#x27;" in page
+    assert "proposed: <code>The shop has opened in the town of Beijing" in page
+
+
 def test_eval_html(tmp_path: Path) -> None:
     path = tmp_path / "dev.tsv"
     path.write_text(
