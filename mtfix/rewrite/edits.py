@@ -5,12 +5,15 @@ that the noise generator (:mod:`mtfix.training.noise`) imitates. Its harmful
 rewrites of correct text are mostly of other kinds: a content word dropped ("added,
 removed, or changed" -> "added, or changed"), a word mangled ("Federer" ->
 "Federerer"), a quote lost. :func:`unexplained_edits` lists the edits of a rewrite
-that undo none of those errors, so the guard can refuse them.
+that undo none of those errors, and :func:`keep_explained` keeps the others: the
+guard takes a rewrite whole, in part (one bad edit put back) or not at all.
 
 Explained (each the inverse of a noise type):
 
-- a repeated word, a doubled auxiliary or modal ("may will"), "the" before a name, a
-  dangling "of" or a comma deleted;
+- a repeated word (across a comma too, unless a subject pronoun: "touch it, it
+  stinks"), an auxiliary doubled in its clause ("has several businesses settled has")
+  or next to a modal ("may will"), "the" before a name, a dangling "of" or a comma
+  deleted;
 - an article or a subject pronoun inserted;
 - an article for an article, a preposition for a preposition, another tense or number
   of the same word ("is" -> "are", "announce" -> "announced", "shop" -> "shops",
