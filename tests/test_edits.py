@@ -62,6 +62,10 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
         ("The ashamed will blush, and the shameless will fade.",
          "The ashamed blush, and the shameless will fade.", "deleted 'will'"),
         ("Don't touch it, it doesn't stink.", "Don't touch it doesn't stink.", "deleted 'it'"),
+        ("If you cancel the order, can you refund the money",
+         "If you cancel the order, you can refund the money",
+         "undid the question order of 'can you'"),
+        ("I think it's just so so.", "I think it's just so.", "deleted 'so'"),
     ],
 )  # fmt: skip
 def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) -> None:

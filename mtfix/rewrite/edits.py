@@ -94,7 +94,18 @@ def unexplained_edits(original: str, rewrite: str) -> list[str]:
     problems += [f"inserted {t!r}" for t in inserted if t not in _INSERTABLE]
     if _article_clashes(low_after) > _article_clashes(low_before):
         problems.append("'a'/'an' before the wrong sound")
+    if not low_before[-1:] or low_before[-1] not in (".", "!"):  # a question, or unended
+        pairs = set(zip(low_after, low_after[1:]))
+        for aux, subject in _inversions(low_before) - _inversions(low_after):
+            if (subject, aux) in pairs:
+                problems.append(f"undid the question order of '{aux} {subject}'")
     return problems
+
+
+def _inversions(tokens: list[str]) -> set[tuple[str, str]]:
+    """Auxiliaries followed by a subject pronoun ("can you", "is it"): the word order of
+    a question, which MT often leaves without its question mark ("can you refund")."""
+    return {(a, b) for a, b in zip(tokens, tokens[1:]) if a in AUXILIARIES and b in SUBJECTS}
 
 
 def _first_word(tokens: list[str], i: int) -> bool:
@@ -168,9 +179,10 @@ def _cancel_moves(
 def _is_repeat(tokens: list[str], i: int) -> bool:
     """Whether ``tokens[i]`` repeats its neighbour ("the the", "malicious, malicious").
 
-    Across a comma a subject pronoun does not count: "touch it, it stinks" is English."""
+    Across a comma a subject pronoun does not count: "touch it, it stinks" is English;
+    nor do words English says twice ("so so", "had had")."""
     word = tokens[i]
-    if not word[0].isalnum():
+    if not word[0].isalnum() or word in _SAID_TWICE:
         return False
     for step in (-1, 1):
         j = i + step
@@ -181,6 +193,7 @@ def _is_repeat(tokens: list[str], i: int) -> bool:
     return False
 
 
+_SAID_TWICE = frozenset({"so", "had", "bye", "ha"})
 _CLAUSE_PUNCTUATION = frozenset(",;:.!?()")
 
 
