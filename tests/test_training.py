@@ -268,3 +268,54 @@ def test_progress_line_shows_budget_share_loss_and_throughput() -> None:
     assert line.endswith("30.0/60.0 min")
     by_steps = progress_line(900, 1000, elapsed=60, budget=3600, loss=1.0, tokens_per_s=1.0)
     assert " 90% " in by_steps  # a step limit reached first shows as such
+
+
+def test_model_average_writes_the_weighted_mean_with_its_record(
+    trained: Path, data_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    from safetensors.torch import load_file
+
+    _, corpus = data_files
+    other = tmp_path / "other"
+    result = CliRunner().invoke(
+        app, ["train", str(other), "--init", str(trained), "--corpus", str(corpus),
+              "--max-steps", "2", "--lr", "0.05", *TINY],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "avg"
+    result = CliRunner().invoke(
+        app, ["model", "average", str(out), str(trained), str(other), "--weights", "1,3"]
+    )
+    assert result.exit_code == 0, result.output
+    a, b, mean = (load_file(str(d / "model.safetensors")) for d in (trained, other, out))
+    name = next(k for k in mean if a[k].numel() > 1 and not bool((a[k] == b[k]).all()))
+    assert bool(((0.25 * a[name] + 0.75 * b[name]) - mean[name]).abs().max() < 1e-6)
+    record = json.loads((out / "training.json").read_text("utf-8"))["runs"]
+    assert [p["weight"] for p in record[0]["averaged"]] == [0.25, 0.75]
+    card = (out / "README.md").read_text("utf-8")
+    assert "weighted mean" in card and f"`{other}`, weight 0.75" in card
+    from mtfix.rewrite import create_backend
+
+    assert len(create_backend("transformers", out).rewrite(["The shop opened."])) == 1
+
+    # models that do not fit together, and bad options, are one-line errors
+    wide = tmp_path / "wide"
+    shutil.copytree(other, wide)
+    config = json.loads((wide / "config.json").read_text("utf-8"))
+    (wide / "config.json").write_text(json.dumps({**config, "d_model": 32}), "utf-8")
+    retok = tmp_path / "retok"
+    shutil.copytree(other, retok)
+    (retok / "tokenizer.json").write_text("{}", "utf-8")
+    for args, code, message in [
+        ([str(trained), str(wide)], 1, "not the same architecture"),
+        ([str(trained), str(retok)], 1, "not the same tokenizer"),
+        ([str(trained)], 2, "at least two model directories"),
+        ([str(trained), str(other), "--weights", "1"], 2, "need 2 positive weights"),
+        ([str(trained), str(other), "--weights", "a,b"], 2, "expected numbers"),
+        ([str(trained), str(tmp_path / "none")], 1, "model directory not found"),
+    ]:
+        result = CliRunner().invoke(app, ["model", "average", str(tmp_path / "bad"), *args])
+        assert result.exit_code == code and message in result.output, (args, result.output)
+        assert not (tmp_path / "bad").exists()

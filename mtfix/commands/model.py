@@ -33,3 +33,30 @@ def convert(
     except MtfixError as error:
         _fail(error)
     typer.echo(f"converted {model_dir} -> {written} ({quantization})", err=True)
+
+
+@model_app.command("average")
+def average(
+    output: Annotated[Path, typer.Argument(help="The model directory to write.")],
+    model_dirs: Annotated[
+        list[Path], typer.Argument(help="Two or more models of one architecture and tokenizer.")
+    ],
+    weights: Annotated[
+        Optional[str],
+        typer.Option("--weights", help="One positive weight per model, e.g. 0.3,0.7 "
+                     "(default: equal; normalised to sum to 1)."),  # fmt: skip
+    ] = None,
+) -> None:
+    """Write OUTPUT: a model whose weights are the weighted mean of MODEL_DIRS' weights."""
+    try:
+        from ..errors import UsageError
+        from ..training.average import average_models
+
+        try:
+            parsed = [float(w) for w in weights.split(",")] if weights else None
+        except ValueError:
+            raise UsageError(f"--weights: expected numbers like 0.3,0.7, got {weights!r}") from None
+        written = average_models(model_dirs, output, parsed)
+    except MtfixError as error:
+        _fail(error)
+    typer.echo(f"averaged {len(model_dirs)} models -> {written}", err=True)

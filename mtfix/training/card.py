@@ -132,28 +132,65 @@ def _earlier_runs(state: dict[str, Any]) -> list[str]:
     if not earlier:
         return []
     lines = ["- started (`--init`) from a model trained before this run:"]
-    for run in earlier:
-        if run.get("unrecorded"):
-            lines.append(f"  - `{run.get('model')}`, whose training is not recorded")
-            continue
-        start = f"from `{run['init']}`" if run.get("init") else "from scratch"
-        data = ", ".join(
-            f"`{d['path']}` ({d['pairs']} pairs)" if d.get("kind") == "pairs"
-            else f"`{d['path']}` ({d.get('noisy')} noisy, {d.get('identity')} identity)"
-            for d in run.get("data", [])
-        )  # fmt: skip
-        lines.append(
-            f"  - {run.get('steps')} steps, {run.get('minutes')} min on {run.get('threads')} "
-            f"thread(s), seed {run.get('seed')}, lr {run.get('lr')} (warm-up "
-            f"{run.get('warmup')}), batches of ~{run.get('batch_tokens')} tokens, {start}; "
-            f"data: {data or 'not recorded'}"
-        )
-    if not any(run.get("unrecorded") for run in earlier):
+    lines += [f"  - {describe_run(run)}" for run in earlier]
+    if not any(run.get("unrecorded") or run.get("averaged") for run in earlier):
         steps = sum(int(run.get("steps") or 0) for run in earlier) + int(state.get("step", 0))
         minutes = sum(float(run.get("minutes") or 0) for run in earlier)
         minutes += float(state.get("train_seconds", 0)) / 60
         lines.append(f"- in all: {steps} steps, {minutes:.1f} min of training")
     return lines
+
+
+def describe_run(run: dict[str, Any]) -> str:
+    """One line for one entry of a model's training record (``training.json``)."""
+    if run.get("unrecorded"):
+        return f"`{run.get('model')}`, whose training is not recorded"
+    if run.get("averaged"):
+        return "the weighted mean of " + ", ".join(
+            f"`{part['model']}` ({part['weight']})" for part in run["averaged"]
+        )
+    start = f"from `{run['init']}`" if run.get("init") else "from scratch"
+    data = ", ".join(
+        f"`{d['path']}` ({d['pairs']} pairs)" if d.get("kind") == "pairs"
+        else f"`{d['path']}` ({d.get('noisy')} noisy, {d.get('identity')} identity)"
+        for d in run.get("data", [])
+    )  # fmt: skip
+    return (
+        f"{run.get('steps')} steps, {run.get('minutes')} min on {run.get('threads')} "
+        f"thread(s), seed {run.get('seed')}, lr {run.get('lr')} (warm-up {run.get('warmup')}), "
+        f"batches of ~{run.get('batch_tokens')} tokens, {start}; data: {data or 'not recorded'}"
+    )
+
+
+def write_average_card(out_dir: Path, parts: list[dict[str, Any]]) -> Path:
+    """The card of a model made by ``mtfix model average`` from ``parts`` (each a model
+    directory, its weight and its training record)."""
+    lines = [
+        "# mtfix rewrite model",
+        "",
+        "A rewrite model for mtfix whose weights are the weighted mean of the models below",
+        "(`mtfix model average`): same architecture and tokenizer (`config.json`,",
+        "`tokenizer.json`), weights in `model.safetensors` (no pickle). It is meant to run",
+        "behind mtfix's guard (`mtfix/rewrite/guard.py`).",
+        "",
+        "## Averaged from",
+    ]
+    for part in parts:
+        lines.append(f"- `{part['model']}`, weight {part['weight']}, trained in:")
+        lines += [f"  - {describe_run(run)}" for run in part["runs"]]
+    lines += [
+        "",
+        "## Measured",
+        "",
+        f"{MEASURED_BEGIN}\n(not measured yet: run "
+        f"`python benchmarks/eval_model.py MODEL_DIR`)\n{MEASURED_END}",
+        "",
+    ]
+    path = out_dir / "README.md"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines), "utf-8")
+    tmp.replace(path)
+    return path
 
 
 def update_measured(out_dir: Path, markdown: str) -> Path:
