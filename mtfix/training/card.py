@@ -50,7 +50,8 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
     lines = [
         "# mtfix rewrite model",
         "",
-        "A small BART-style seq2seq model trained from scratch with `mtfix train` on the CPU.",
+        "A small BART-style seq2seq model trained with `mtfix train` on the CPU (from scratch,",
+        "or continued from the model named under Training).",
         "Its job: the errors of poor (word-by-word) machine translation that can be fixed from",
         "the English alone — duplicated words, misplaced auxiliaries, article and preposition",
         "slips, agreement, tense and number errors, literal calques. It is meant to run behind",
