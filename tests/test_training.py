@@ -115,6 +115,15 @@ def test_a_model_started_from_another_keeps_its_training_record(
     card = (tmp_path / "model" / "README.md").read_text("utf-8")
     assert "started (`--init`) from a model trained before" in card
     assert f"in all: {first[0]['steps'] + 3} steps" in card and "pairs.tsv" in card
+    # resumed, the run is still the one started from the other model
+    result = CliRunner().invoke(
+        app,
+        ["train", str(tmp_path / "run"), "--resume", "--corpus", str(corpus),
+         "--max-steps", "4", "--seed", "5", *TINY],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    runs = json.loads((tmp_path / "run" / "training.json").read_text("utf-8"))["runs"]
+    assert runs[:-1] == first and runs[-1]["steps"] == 4 and runs[-1]["init"] == str(trained)
     # a model without a record is named as such, and a broken record is a one-line error
     (tmp_path / "model" / "training.json").unlink()
     result = CliRunner().invoke(

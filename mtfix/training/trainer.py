@@ -21,7 +21,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -315,6 +315,9 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
         if not state_path.is_file():
             raise InputError(out, f"--resume: no {STATE_FILE} here (nothing to resume)")
         state = json.loads(state_path.read_text("utf-8"))
+        if config.init is None and state.get("args", {}).get("init"):
+            # A continued run stays one "started from INIT" in the record.
+            config = replace(config, init=Path(state["args"]["init"]))
 
     mix = config.mix
     if mix.noise.calques is None:
