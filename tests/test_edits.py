@@ -66,6 +66,8 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
          "If you cancel the order, you can refund the money",
          "undid the question order of 'can you'"),
         ("I think it's just so so.", "I think it's just so.", "deleted 'so'"),
+        ("after picking green tea and black tea, tea farmers have income",
+         "after picking green tea and black tea farmers have income", "deleted 'tea'"),
     ],
 )  # fmt: skip
 def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) -> None:

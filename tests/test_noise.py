@@ -23,10 +23,10 @@ def apply(fn: noise.NoiseFn, text: str, seed: int = 0) -> str:
 
 def test_duplicate_repeats_a_word() -> None:
     outs = {apply(noise.duplicate, "Merchants face malicious reviews.", s) for s in range(20)}
-    assert "Merchants face malicious, malicious, malicious reviews." in outs or (
-        "Merchants face malicious, malicious reviews." in outs
-    )
+    assert "Merchants face malicious, malicious, malicious reviews." in outs
     assert any(o.split().count("face") == 2 for o in outs)
+    # a comma list has three copies or more: twice around a comma is often English
+    assert not any(o.count("malicious") == 2 and "," in o for o in outs)
 
 
 def test_auxiliary_is_moved_or_doubled_later_in_the_clause() -> None:

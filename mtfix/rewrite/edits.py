@@ -177,20 +177,23 @@ def _cancel_moves(
 
 
 def _is_repeat(tokens: list[str], i: int) -> bool:
-    """Whether ``tokens[i]`` repeats its neighbour ("the the", "malicious, malicious").
+    """Whether ``tokens[i]`` repeats its neighbour ("the the"), or is one of three or
+    more copies around commas ("malicious, malicious, malicious").
 
-    Across a comma a subject pronoun does not count: "touch it, it stinks" is English;
-    nor do words English says twice ("so so", "had had")."""
+    Twice around a comma is English ("black tea, tea farmers", "Shark, Shark, what"),
+    and so are a few words said twice ("so so", "had had")."""
     word = tokens[i]
     if not word[0].isalnum() or word in _SAID_TWICE:
         return False
-    for step in (-1, 1):
-        j = i + step
-        if 0 <= j < len(tokens) and tokens[j] == "," and word not in SUBJECTS:
-            j += step
-        if 0 <= j < len(tokens) and tokens[j] == word:
-            return True
-    return False
+    if any(0 <= j < len(tokens) and tokens[j] == word for j in (i - 1, i + 1)):
+        return True
+    start = i
+    while start >= 2 and tokens[start - 1] == "," and tokens[start - 2] == word:
+        start -= 2
+    end = i
+    while end + 2 < len(tokens) and tokens[end + 1] == "," and tokens[end + 2] == word:
+        end += 2
+    return (end - start) // 2 + 1 >= 3
 
 
 _SAID_TWICE = frozenset({"so", "had", "bye", "ha"})

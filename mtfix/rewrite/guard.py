@@ -149,8 +149,8 @@ def judge(
     if not rewrite.strip():
         return Verdict(False, "empty rewrite")
 
-    # A word said twice at the start or around a comma ("Takes Takes and", "see Path,
-    # Path Objects") is a duplicate to delete, never a name ("Han Han" is, mid-sentence).
+    # A word repeated at the start or in a comma list ("Takes Takes and", "see Path,
+    # Path, Path Objects") is a duplicate to delete, not a name ("Han Han" is, mid-sentence).
     baseline = _SAFE_REPEAT.sub(lambda m: m["first"] or m["word"], original.lstrip())
 
     def lost(candidate: str) -> list[str]:
@@ -257,7 +257,9 @@ def _occurrences(text: str, span: str) -> int:
     return len(re.findall(rf"(?<!\w){re.escape(span)}(?!\w)", text))
 
 
-_SAFE_REPEAT = re.compile(r"^(?P<first>\w+),?\s+(?P=first)\b|\b(?P<word>\w+), (?P=word)\b")
+_SAFE_REPEAT = re.compile(
+    r"^(?P<first>\w+)(?:,?\s+(?P=first)\b)+|\b(?P<word>\w+)(?:, (?P=word)\b)+"
+)
 _REPEAT = re.compile(r"\b(\w+)(?:[,;]?\s+\1\b)+", re.IGNORECASE)
 
 

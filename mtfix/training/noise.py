@@ -135,10 +135,10 @@ def duplicate(words: Words, rng: random.Random) -> Words | None:
         return None
     i = rng.choice(candidates)
     lead, core, trail = _strip(words[i])
-    # "they, they" is no MT error: a pronoun repeated across a comma is English
-    # ("touch it, it stinks"), so comma lists are made of other words.
-    if _is_content(core.lower()) and core.lower() not in SUBJECTS and rng.random() < 0.5:
-        copies = rng.choice((2, 3))
+    # Said twice around a comma, a word is often English ("black tea, tea farmers",
+    # "touch it, it stinks"): the comma lists of MT stutter have three copies or more.
+    if _is_content(core.lower()) and rng.random() < 0.5:
+        copies = rng.choice((3, 4))
         repeated = [lead + core + ","] + [core + ","] * (copies - 2) + [core + trail]
         return words[:i] + repeated + words[i + 1 :]
     return words[:i] + [lead + core] + [core + trail] + words[i + 1 :]
