@@ -113,7 +113,7 @@ def test_a_model_started_from_another_keeps_its_training_record(
     assert runs[-1]["init"] == str(trained) and first[0]["init"] is None
     assert (tmp_path / "model" / "spiece.model").is_file()
     card = (tmp_path / "model" / "README.md").read_text("utf-8")
-    assert "started (`--init`) from a model trained before" in card
+    assert f"started (`--init`) from `{trained}`, a model trained before" in card
     assert f"in all: {first[0]['steps'] + 3} steps" in card and "pairs.tsv" in card
     # resumed, the run is still the one started from the other model
     result = CliRunner().invoke(

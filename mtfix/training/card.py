@@ -132,7 +132,8 @@ def _earlier_runs(state: dict[str, Any]) -> list[str]:
     earlier = state.get("earlier") or []
     if not earlier:
         return []
-    lines = ["- started (`--init`) from a model trained before this run:"]
+    init = state.get("args", {}).get("init")
+    lines = [f"- started (`--init`) from `{init}`, a model trained before this run in:"]
     lines += [f"  - {describe_run(run)}" for run in earlier]
     if not any(run.get("unrecorded") or run.get("averaged") for run in earlier):
         steps = sum(int(run.get("steps") or 0) for run in earlier) + int(state.get("step", 0))
