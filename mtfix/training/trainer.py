@@ -28,7 +28,7 @@ from typing import Any
 import torch
 
 from ..errors import InputError, ModelLoadError
-from .card import shared_path
+from .card import shared_path, write_card
 from .data import (
     MixConfig,
     Pair,
@@ -392,8 +392,6 @@ def train(config: TrainConfig, log: Log = _stderr) -> TrainResult:
         tmp.write_text(json.dumps(record, indent=1), "utf-8")
         os.replace(tmp, state_path)
         write_lineage(out, earlier + [run_summary(record)])
-        from .card import write_card
-
         write_card(out, record)
         log(f"  checkpoint: step {step}, {elapsed / 60:.1f} min trained in all -> {out}")
 
@@ -489,7 +487,7 @@ def read_lineage(model_dir: Path) -> list[dict[str, Any]]:
         return [{"model": str(model_dir), "unrecorded": True}]
     try:
         runs = json.loads(path.read_text("utf-8"))["runs"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(path, f"not a training record: {exc}") from None
     if not isinstance(runs, list):
         raise InputError(path, "not a training record: 'runs' is not a list")
