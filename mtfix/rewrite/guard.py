@@ -151,8 +151,9 @@ def judge(
     if not rewrite.strip():
         return Verdict(False, "empty rewrite")
 
-    # A word repeated at the start or in a comma list ("Takes Takes and", "see Path,
-    # Path, Path Objects") is a duplicate to delete, not a name ("Han Han" is, mid-sentence).
+    # A word repeated at the start or in a comma list of three ("Takes Takes and", "see
+    # Path, Path, Path Objects") is a duplicate to delete, not a name ("Han Han" is,
+    # mid-sentence; "Shark, Shark, what" may be English, as the edit check agrees).
     baseline = _SAFE_REPEAT.sub(lambda m: m["first"] or m["word"], original.lstrip())
 
     def lost(candidate: str) -> list[str]:
@@ -171,8 +172,8 @@ def judge(
             shown = "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
             left_out = f" in part, left out: {shown}"
         rewrite = kept
-    elif lost(rewrite):
-        return Verdict(False, lost(rewrite)[0])
+    elif missing := lost(rewrite):
+        return Verdict(False, missing[0])
     # Deleting a repeated word ("the the", "malicious, malicious") shortens a sentence
     # without truncating it: the floor compares with the original minus its repeats.
     shortest = min(len(original), len(collapse_repeats(original)))
@@ -260,7 +261,7 @@ def _occurrences(text: str, span: str) -> int:
 
 
 _SAFE_REPEAT = re.compile(
-    r"^(?P<first>\w+)(?:,?\s+(?P=first)\b)+|\b(?P<word>\w+)(?:, (?P=word)\b)+"
+    r"^(?P<first>\w+)(?:,?\s+(?P=first)\b)+|\b(?P<word>\w+)(?:, (?P=word)\b){2,}"
 )
 _REPEAT = re.compile(r"\b(\w+)(?:[,;]?\s+\1\b)+", re.IGNORECASE)
 

@@ -1,9 +1,9 @@
 """Weight averaging: one model whose weights are a weighted mean of several.
 
-Averaging a model continued on a narrow job with the one it started from keeps much
-of the new skill and much of the old caution (on the shipped model: fewer rewrites of
-correct MT at the same share of injected errors fixed; see its card). The models must
-share architecture and tokenizer; only safetensors weights are read or written.
+Averaging a model continued on a narrow job with the one it started from is a cheap way
+to trade some of the new skill for some of the old caution (for the shipped model it did
+no better than the continued run alone; see its card). The models must share
+architecture and tokenizer; only safetensors weights are read or written.
 """
 
 from __future__ import annotations

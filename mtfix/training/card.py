@@ -121,10 +121,7 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
         "`make model` (the exact `mtfix train` command is in the Makefile).",
         "",
     ]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), "utf-8")
-    tmp.replace(path)
-    return path
+    return _write(path, "\n".join(lines))
 
 
 def _earlier_runs(state: dict[str, Any]) -> list[str]:
@@ -189,10 +186,7 @@ def write_average_card(out_dir: Path, parts: list[dict[str, Any]]) -> Path:
         "",
     ]
     path = out_dir / "README.md"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), "utf-8")
-    tmp.replace(path)
-    return path
+    return _write(path, "\n".join(lines))
 
 
 def update_measured(out_dir: Path, markdown: str) -> Path:
@@ -205,6 +199,11 @@ def update_measured(out_dir: Path, markdown: str) -> Path:
         text = text[:start] + block + text[end:]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
+    return _write(path, text)
+
+
+def _write(path: Path, text: str) -> Path:
+    """Write ``path`` whole or not at all (a temporary file renamed into place)."""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, "utf-8")
     tmp.replace(path)
