@@ -169,10 +169,28 @@ def test_below_one_every_level_requires_explained_edits() -> None:
 def test_the_default_margin_is_a_whole_sentence_log_prob_gain() -> None:
     # Totals, not means: a one-word fix in a long sentence gains as much as in a short one.
     config = GuardConfig.from_aggressiveness(0.25)
-    scorer = FakeScorer({(BAD, GOOD): -10.0, (BAD, BAD): -14.0})
-    assert decide(scorer, [BAD], [GOOD], None, config)[0].accepted
-    scorer = FakeScorer({(BAD, GOOD): -10.0, (BAD, BAD): -12.0})
+    bad = "The shop have opened in city of Beijing."
+    scorer = FakeScorer({(bad, GOOD): -10.0, (bad, bad): -14.0})
+    assert decide(scorer, [bad], [GOOD], None, config)[0].accepted
+    scorer = FakeScorer({(bad, GOOD): -10.0, (bad, bad): -12.0})
+    assert not decide(scorer, [bad], [GOOD], None, config)[0].accepted
+
+
+def test_deleting_repeats_needs_only_the_models_preference_and_no_size_cap() -> None:
+    config = GuardConfig.from_aggressiveness(0.25)
+    scorer = FakeScorer({(BAD, GOOD): -10.0, (BAD, BAD): -10.5})
+    verdict = decide(scorer, [BAD], [GOOD], None, config)[0]
+    assert verdict.accepted and verdict.repeats_only
+    scorer = FakeScorer({(BAD, GOOD): -10.5, (BAD, BAD): -10.0})
     assert not decide(scorer, [BAD], [GOOD], None, config)[0].accepted
+    # a long stutter is a big edit, every word of it a repeat
+    stutter = "The VC controls all of the compression parameters, parameters, parameters, parameters."
+    fixed = "The VC controls all of the compression parameters."
+    assert judge(stutter, fixed, names(stutter), config).repeats_only
+    assert judge(stutter, fixed, names(stutter), config).accepted
+    # a repeat deleted beside another edit is judged like any other rewrite
+    mixed = judge(BAD, "The shop has opened in a city of Beijing.", (), config)
+    assert mixed.accepted and not mixed.repeats_only
 
 
 def test_a_protected_name_altered_inside_a_longer_word_is_lost() -> None:
@@ -191,12 +209,18 @@ def test_a_word_repeated_at_the_start_or_around_a_comma_is_no_name() -> None:
          "See section Path Objects for details."),
         ("The, The, The basic idea of iterators is simple.",
          "The basic idea of iterators is simple."),
+        ("It’s It’s used to indicate transient AP2 state.",
+         "It’s used to indicate transient AP2 state."),
+        ("See DV BT Timing Timing standards.", "See DV BT Timing standards."),
+        ("Shopping on the PC PC works.", "Shopping on the PC works."),
     ]:
         assert judge(original, rewrite, names(original), config).accepted, original
     # mid-sentence, without a comma, a repeated capitalised word may be a name
     kim = judge("Numbers drop under Kim Kim now.", "Numbers drop under Kim now.",
                 names("Numbers drop under Kim Kim now."), config)  # fmt: skip
     assert not kim.accepted and kim.reason == "lost protected span 'Kim'"
+    walla = "They drove to Walla Walla in May."
+    assert not judge(walla, "They drove to Walla in May.", names(walla), config).accepted
 
 
 def test_a_rewrite_is_kept_in_part_when_only_some_edits_are_explained() -> None:

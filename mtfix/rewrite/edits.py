@@ -57,10 +57,35 @@ def unexplained_edits(original: str, rewrite: str) -> list[str]:
     An empty list means every edit is explained (or there is none). Each item is a
     short description such as ``"deleted 'sender'"``.
     """
+    return [what for kind, what in classify_edits(original, rewrite) if kind is None]
+
+
+def edit_kinds(original: str, rewrite: str) -> set[str | None]:
+    """The kinds of the edits turning ``original`` into ``rewrite`` (see
+    :func:`classify_edits`); ``None`` among them marks an unexplained edit."""
+    return {kind for kind, _ in classify_edits(original, rewrite)}
+
+
+def only_repeats(original: str, rewrite: str) -> bool:
+    """Whether every edit deletes a repeated word (or a comma of its list): "the the",
+    "malicious, malicious, malicious". Good English almost never says a word twice in
+    a row, so these deletions need less proof than other edits."""
+    kinds = edit_kinds(original, rewrite)
+    return "repeat" in kinds and kinds <= {"repeat", "comma"}
+
+
+def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
+    """Each edit turning ``original`` into ``rewrite`` as ``(kind, description)``.
+
+    Kinds: ``repeat``, ``doubled auxiliary``, ``doubled modal``, ``comma``, ``the before
+    a name``, ``dangling of`` (deletions); ``article``, ``subject`` (insertions);
+    ``article``, ``preposition``, ``inflection`` (one word for another); ``move``. An
+    edit that undoes no known MT error has the kind ``None``.
+    """
     before, after = _TOKEN.findall(original), _TOKEN.findall(rewrite)
     if before == after:
-        return [] if original == rewrite else ["changed spacing"]
-    problems: list[str] = []
+        return [] if original == rewrite else [(None, "changed spacing")]
+    edits: list[tuple[str | None, str]] = []
     low_before = [t.lower() for t in before]
     low_after = [t.lower() for t in after]
     deleted: list[tuple[int, str]] = []  # (position in original, token)
@@ -71,35 +96,58 @@ def unexplained_edits(original: str, rewrite: str) -> list[str]:
             for k in range(i2 - i1):
                 i, j = i1 + k, j1 + k
                 if before[i] != after[j] and not (_first_word(before, i) or _first_word(after, j)):
-                    problems.append(f"changed case of {before[i]!r}")
+                    edits.append((None, f"changed case of {before[i]!r}"))
             continue
         old, new = low_before[i1:i2], low_after[j1:j2]
         if len(old) == len(new) and all(map(_substitutable, old, new)):
+            edits += [(_substitution(a, b), f"{a!r} -> {b!r}") for a, b in zip(old, new) if a != b]
             continue
         deleted += [(i1 + k, t) for k, t in enumerate(old)]
         inserted += new
-    deleted, inserted = _cancel_moves(deleted, inserted)
+    deleted, inserted, moved = _cancel_moves(deleted, inserted)
+    edits += [(kind, f"moved {t!r}") for kind, t in moved]
     new_possessive = _possessives(low_after) > _possessives(low_before)
     for i, token in deleted:
-        following = before[i + 1] if i + 1 < len(before) else ""
-        if not (
-            token == ","
-            or _is_repeat(low_before, i)
-            or (token in AUXILIARIES and _doubled_in_clause(low_before, i))
-            or (token in _MODALS and _next_to_modal(low_before, i))  # "may will result"
-            or (token == "the" and not following[:1].islower())  # "the Beijing"
-            or (token == "of" and (new_possessive or _dangling_of(low_before, i)))
-        ):
-            problems.append(f"deleted {before[i]!r}")
-    problems += [f"inserted {t!r}" for t in inserted if t not in _INSERTABLE]
+        edits.append((_deletion(low_before, before, i, new_possessive), f"deleted {before[i]!r}"))
+    edits += [
+        ("article" if t in ARTICLES else "subject" if t in SUBJECTS else None, f"inserted {t!r}")
+        for t in inserted
+    ]
     if _article_clashes(low_after) > _article_clashes(low_before):
-        problems.append("'a'/'an' before the wrong sound")
+        edits.append((None, "'a'/'an' before the wrong sound"))
     if not low_before[-1:] or low_before[-1] not in (".", "!"):  # a question, or unended
         pairs = set(zip(low_after, low_after[1:]))
         for aux, subject in _inversions(low_before) - _inversions(low_after):
             if (subject, aux) in pairs:
-                problems.append(f"undid the question order of '{aux} {subject}'")
-    return problems
+                edits.append((None, f"undid the question order of '{aux} {subject}'"))
+    return edits
+
+
+def _substitution(old: str, new: str) -> str:
+    if old in ARTICLES and new in ARTICLES:
+        return "article"
+    if old in _PREPOSITIONS and new in _PREPOSITIONS:
+        return "preposition"
+    return "inflection"
+
+
+def _deletion(low: list[str], tokens: list[str], i: int, new_possessive: bool) -> str | None:
+    """The kind of error deleting ``tokens[i]`` undoes, if any."""
+    token = low[i]
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if token == ",":
+        return "comma"
+    if _is_repeat(low, i):
+        return "repeat"
+    if token in AUXILIARIES and _doubled_in_clause(low, i):
+        return "doubled auxiliary"
+    if token in _MODALS and _next_to_modal(low, i):  # "may will result"
+        return "doubled modal"
+    if token == "the" and not following[:1].islower():  # "the Beijing"
+        return "the before a name"
+    if token == "of" and (new_possessive or _dangling_of(low, i)):
+        return "dangling of"
+    return None
 
 
 def _inversions(tokens: list[str]) -> set[tuple[str, str]]:
@@ -156,24 +204,29 @@ def _stems(word: str) -> set[str]:
 
 def _cancel_moves(
     deleted: list[tuple[int, str]], inserted: list[str]
-) -> tuple[list[tuple[int, str]], list[str]]:
+) -> tuple[list[tuple[int, str]], list[str], list[tuple[str, str]]]:
     """Drop the words deleted in one place and inserted in another (moves), and the
-    deleted/inserted pairs that are inflections of each other."""
+    deleted/inserted pairs that are inflections of each other; return what is left and
+    what was matched, as ``(kind, word)``."""
     left = list(inserted)
     kept: list[tuple[int, str]] = []
+    moved: list[tuple[str, str]] = []
     for i, token in deleted:
         base = token.removesuffix("'s").removesuffix("’s")
         match = next(
             (k for k, t in enumerate(left) if t.removesuffix("'s").removesuffix("’s") == base),
             None,
         )
+        kind = "move"
         if match is None:
             match = next((k for k, t in enumerate(left) if _substitutable(token, t)), None)
+            kind = "move" if match is None else _substitution(token, left[match])
         if match is None:
             kept.append((i, token))
         else:
+            moved.append((kind, token))
             del left[match]
-    return kept, left
+    return kept, left, moved
 
 
 def _is_repeat(tokens: list[str], i: int) -> bool:

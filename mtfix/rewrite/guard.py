@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from .edits import keep_explained
+from .edits import keep_explained, only_repeats
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
@@ -57,6 +57,9 @@ class GuardConfig:
     """Least gain in the model's log-prob of the whole rewrite over that of a copy of the
     input (nats); ``None`` skips the score check (also skipped for backends that cannot
     score)."""
+    repeat_margin: float | None = None
+    """The margin for a rewrite that only deletes repeated words ("malicious, malicious,
+    malicious"): such a rewrite also skips the edit-size caps. ``None``: ``min_margin``."""
     max_edits: int = 0
     """Most word edits in absolute terms (0: no limit of its own)."""
     explained_only: bool = False
@@ -86,23 +89,26 @@ class GuardConfig:
                     max_length_ratio=mixed[3],
                     min_margin=mixed[4],
                     max_edits=max(1, round(mixed[5])),
+                    repeat_margin=mixed[6],
                     explained_only=level < 1.0,
                 )
         raise AssertionError("unreachable: anchors cover (0, 1]")
 
 
-# level: (word edit ratio, char edit ratio, min length, max length, log-prob margin, max edits).
+# level: (word edit ratio, char edit ratio, min length, max length, log-prob margin, max edits,
+# margin for deleting repeats).
 # Tuned on the shipped model with `python benchmarks/tune_guard.py models/default`
 # (held-out sentences drawn with seed 7, not the card's 2024, and the whole dev sets): at
 # 0.25, the default, neither dev set gets worse (MLQE-PE ru-en 1 segment worse of 2,000, p =
 # 0.17; WMT22 zh-en 2 better, none worse) and 0.2% of clean held-out sentences change; a
 # margin of 3.5 already makes MLQE-PE ru-en significantly worse (p = 0.03), and so do the
-# looser levels (model card).
+# looser levels (model card). Deleting repeats made neither dev set worse at any margin, so
+# the model need only prefer it to the copy (0), and the size caps let go of a long stutter.
 _ANCHORS: tuple[tuple[float, tuple[float, ...]], ...] = (
-    (0.0, (0.1, 0.05, 0.98, 1.05, 8.0, 1)),
-    (0.25, (0.35, 0.3, 0.85, 1.4, 4.0, 10)),
-    (0.5, (0.35, 0.3, 0.85, 1.4, 3.0, 10)),
-    (1.0, (0.5, 0.5, 0.7, 1.6, 0.0, 20)),
+    (0.0, (0.1, 0.05, 0.98, 1.05, 8.0, 1, 8.0)),
+    (0.25, (0.35, 0.3, 0.85, 1.4, 4.0, 10, 0.0)),
+    (0.5, (0.35, 0.3, 0.85, 1.4, 3.0, 10, 0.0)),
+    (1.0, (0.5, 0.5, 0.7, 1.6, 0.0, 20, 0.0)),
 )
 
 
@@ -113,6 +119,8 @@ class Verdict:
     text: str = ""
     """The text to put in place of the original when accepted: the rewrite, or the
     rewrite with its unexplained edits left out."""
+    repeats_only: bool = False
+    """Whether the text only deletes repeated words (the guard's ``repeat_margin`` applies)."""
 
 
 @runtime_checkable
@@ -151,10 +159,13 @@ def judge(
     if not rewrite.strip():
         return Verdict(False, "empty rewrite")
 
-    # A word repeated at the start or in a comma list of three ("Takes Takes and", "see
-    # Path, Path, Path Objects") is a duplicate to delete, not a name ("Han Han" is,
-    # mid-sentence; "Shark, Shark, what" may be English, as the edit check agrees).
-    baseline = _SAFE_REPEAT.sub(lambda m: m["first"] or m["word"], original.lstrip())
+    # A word repeated at the start, in a comma list of three ("Takes Takes and", "see
+    # Path, Path, Path Objects") or doubled unless it is a short name ("Timing Timing",
+    # "PC PC") is a duplicate to delete; "Han Han" and "Walla Walla" are names, and
+    # "Shark, Shark, what" may be English, as the edit check agrees.
+    baseline = _SAFE_REPEAT.sub(
+        lambda m: m["first"] or m["word"] or m["double"], original.lstrip()
+    )
 
     def lost(candidate: str) -> list[str]:
         return [
@@ -186,6 +197,9 @@ def judge(
             f"length ratio {ratio:.2f} outside "
             f"[{config.min_length_ratio:.2f}, {config.max_length_ratio:.2f}]",
         )
+    if only_repeats(original, rewrite):
+        # A stutter of four copies is a big edit, but every word of it is proof.
+        return Verdict(True, f"accepted{left_out} (repeats deleted)", rewrite, repeats_only=True)
     before, after = _WORDS.findall(original), _WORDS.findall(rewrite)
     distance = word_edit_distance(before, after)
     edits = distance / max(len(before), 1)
@@ -245,13 +259,17 @@ def decide(
     scores = backend.score(sources + sources, [verdicts[i].text for i in todo] + sources)
     for k, i in enumerate(todo):
         margin = scores[k] - scores[len(todo) + k]
-        if not margin >= config.min_margin:  # also rejects NaN and -inf
+        verdict = verdicts[i]
+        least = config.min_margin
+        if verdict.repeats_only and config.repeat_margin is not None:
+            least = config.repeat_margin
+        if not margin >= least:  # also rejects NaN and -inf
             verdicts[i] = Verdict(
-                False, f"score margin {margin:+.3f} < {config.min_margin:+.3f} (model prefers copy)"
+                False, f"score margin {margin:+.3f} < {least:+.3f} (model prefers copy)"
             )
         else:
-            reason = f"{verdicts[i].reason[:-1]}, score margin {margin:+.3f})"
-            verdicts[i] = Verdict(True, reason, verdicts[i].text)
+            reason = f"{verdict.reason[:-1]}, score margin {margin:+.3f})"
+            verdicts[i] = Verdict(True, reason, verdict.text, verdict.repeats_only)
     return verdicts
 
 
@@ -261,9 +279,11 @@ def _occurrences(text: str, span: str) -> int:
 
 
 _SAFE_REPEAT = re.compile(
-    r"^(?P<first>\w+)(?:,?\s+(?P=first)\b)+|\b(?P<word>\w+)(?:, (?P=word)\b){2,}"
+    r"^(?P<first>\w[\w'’-]*)(?:,?\s+(?P=first)(?![\w'’-]))+"
+    r"|\b(?P<word>\w+)(?:, (?P=word)\b){2,}"
+    r"|\b(?P<double>(?![A-Z][a-z]{1,4}\b)\w+)(?:\s+(?P=double)\b)+"
 )
-_REPEAT = re.compile(r"\b(\w+)(?:[,;]?\s+\1\b)+", re.IGNORECASE)
+_REPEAT = re.compile(r"(?<![\w'’-])(\w[\w'’-]*)(?:[,;]?\s+\1(?![\w'’-]))+", re.IGNORECASE)
 
 
 def collapse_repeats(text: str) -> str:
