@@ -184,8 +184,8 @@ def test_deleting_repeats_needs_only_the_models_preference_and_no_size_cap() -> 
     scorer = FakeScorer({(BAD, GOOD): -10.5, (BAD, BAD): -10.0})
     assert not decide(scorer, [BAD], [GOOD], None, config)[0].accepted
     # a long stutter is a big edit, every word of it a repeat
-    stutter = "The VC controls all of the compression parameters, parameters, parameters, parameters."
-    fixed = "The VC controls all of the compression parameters."
+    stutter = "The VC controls all compression parameters, parameters, parameters, parameters."
+    fixed = "The VC controls all compression parameters."
     assert judge(stutter, fixed, names(stutter), config).repeats_only
     assert judge(stutter, fixed, names(stutter), config).accepted
     # a repeat deleted beside another edit is judged like any other rewrite
@@ -205,12 +205,18 @@ def test_a_word_repeated_at_the_start_or_around_a_comma_is_no_name() -> None:
     config = GuardConfig(max_edit_ratio=1, min_margin=None, explained_only=True)
     for original, rewrite in [
         ("Takes Takes and releases the RCU lock.", "Takes and releases the RCU lock."),
-        ("See section Path, Path, Path Objects for details.",
-         "See section Path Objects for details."),
-        ("The, The, The basic idea of iterators is simple.",
-         "The basic idea of iterators is simple."),
-        ("It’s It’s used to indicate transient AP2 state.",
-         "It’s used to indicate transient AP2 state."),
+        (
+            "See section Path, Path, Path Objects for details.",
+            "See section Path Objects for details.",
+        ),
+        (
+            "The, The, The basic idea of iterators is simple.",
+            "The basic idea of iterators is simple.",
+        ),
+        (
+            "It’s It’s used to indicate transient AP2 state.",
+            "It’s used to indicate transient AP2 state.",
+        ),
         ("See DV BT Timing Timing standards.", "See DV BT Timing standards."),
         ("Shopping on the PC PC works.", "Shopping on the PC works."),
     ]:

@@ -107,8 +107,10 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     deleted, inserted, moved = _cancel_moves(deleted, inserted)
     edits += [(kind, f"moved {t!r}") for kind, t in moved]
     new_possessive = _possessives(low_after) > _possessives(low_before)
-    for i, token in deleted:
-        edits.append((_deletion(low_before, before, i, new_possessive), f"deleted {before[i]!r}"))
+    edits += [
+        (_deletion(low_before, before, i, new_possessive), f"deleted {before[i]!r}")
+        for i, _ in deleted
+    ]
     edits += [
         ("article" if t in ARTICLES else "subject" if t in SUBJECTS else None, f"inserted {t!r}")
         for t in inserted

@@ -163,9 +163,7 @@ def judge(
     # Path, Path, Path Objects") or doubled unless it is a short name ("Timing Timing",
     # "PC PC") is a duplicate to delete; "Han Han" and "Walla Walla" are names, and
     # "Shark, Shark, what" may be English, as the edit check agrees.
-    baseline = _SAFE_REPEAT.sub(
-        lambda m: m["first"] or m["word"] or m["double"], original.lstrip()
-    )
+    baseline = _SAFE_REPEAT.sub(lambda m: m["first"] or m["word"] or m["double"], original.lstrip())
 
     def lost(candidate: str) -> list[str]:
         return [

@@ -97,4 +97,3 @@ def _check_same_kind(sources: Sequence[Path]) -> None:
             ours.is_file() and ours.read_bytes() != theirs.read_bytes()
         ):
             raise ModelLoadError(f"{path}: not the same tokenizer as {first} (tokenizer.json)")
-
