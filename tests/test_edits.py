@@ -68,6 +68,10 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
         ("I think it's just so so.", "I think it's just so.", "deleted 'so'"),
         ("after picking green tea and black tea, tea farmers have income",
          "after picking green tea and black tea farmers have income", "deleted 'tea'"),
+        ("OK, if it doesn't, return the money", "OK, if it doesn't return the money",
+         "deleted ','"),
+        ("port cities (except those with ports connected to Hong Kong)",
+         "port cities (except that with ports connected to Hong Kong)", "'those' -> 'that'"),
     ],
 )  # fmt: skip
 def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) -> None:
@@ -86,6 +90,8 @@ def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) 
         ("Have opened a shop.", "We have opened a shop."),
         ("She create many shop.", "She created many shops."),
         ("a comment may will result in value", "a comment may result in value"),
+        ("We would like these book to evolve.", "We would like this book to evolve."),
+        ("except that with ports connected", "except those with ports connected"),
     ],
 )
 def test_known_mt_errors_undone_are_explained(original: str, rewrite: str) -> None:
@@ -105,7 +111,7 @@ def test_known_mt_errors_undone_are_explained(original: str, rewrite: str) -> No
          "Later models implement the methods and have 16 levels."),
         # an inserted word keeps its spaces, at the start and before punctuation
         ("cat sat on a mat, happily.", "The cat sat on the mat happily too.",
-         "The cat sat on the mat happily."),
+         "The cat sat on the mat, happily."),
         # a moved word is a deletion and an insertion that explain each other
         ("If the has connector no screen, they say it is a no-op.",
          "If the connector has no screen, they say it is no-op.",
@@ -140,3 +146,21 @@ def test_keep_explained_judges_a_rewrite_with_too_many_hunks_whole() -> None:
     original = " ".join(w + " " + w for w in words)  # 30 repeats
     rewrite = " ".join(w.upper() for w in words)
     assert keep_explained(original, rewrite)[0] == original
+
+
+def test_a_clause_with_several_bad_edits_is_put_back_and_the_other_clauses_kept() -> None:
+    original = (
+        "Recently, has several businesses settled has Tencent cloud, open QQ also will has "
+        "play window advertising, from this can see WeChat attitude Shang also is transparent."
+    )
+    rewrite = (
+        "Recently, has several businesses settled Tencent cloud, open QQ also will have "
+        "play window advertising, from this see WeChat's attitude Shangng is transparent."
+    )
+    text, problems = keep_explained(original, rewrite)
+    assert text == original.replace("settled has", "settled").replace("will has", "will have")
+    assert "deleted 'can'" in problems
+    # in one clause, two bad edits make the model's other edits there untrusted
+    one_clause = "Recently has several businesses settled has Tencent cloud attitude Shang also."
+    bad = "Recently has several businesses settled Tencent attitude Shangng also."
+    assert keep_explained(one_clause, bad)[0] == one_clause

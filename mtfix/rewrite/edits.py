@@ -11,9 +11,9 @@ guard takes a rewrite whole, in part (one bad edit put back) or not at all.
 Explained (each the inverse of a noise type):
 
 - a repeated word (across a comma too, unless a subject pronoun: "touch it, it
-  stinks"), an auxiliary doubled in its clause ("has several businesses settled has")
-  or next to a modal ("may will"), "the" before a name, a dangling "of" or a comma
-  deleted;
+  stinks"; the commas of its copies go with it), an auxiliary doubled in its clause
+  ("has several businesses settled has") or next to a modal ("may will"), "the"
+  before a name or a dangling "of" deleted;
 - an article or a subject pronoun inserted;
 - an article for an article, a preposition for a preposition, another tense or number
   of the same word ("is" -> "are", "announce" -> "announced", "shop" -> "shops",
@@ -29,7 +29,9 @@ nearly all of the correct fixes of injected errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from itertools import combinations
 
@@ -100,7 +102,11 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
             continue
         old, new = low_before[i1:i2], low_after[j1:j2]
         if len(old) == len(new) and all(map(_substitutable, old, new)):
-            edits += [(_substitution(a, b), f"{a!r} -> {b!r}") for a, b in zip(old, new) if a != b]
+            edits += [
+                (_substitution(a, b, low_before[i1 + k + 1 : i1 + k + 2]), f"{a!r} -> {b!r}")
+                for k, (a, b) in enumerate(zip(old, new))
+                if a != b
+            ]
             continue
         deleted += [(i1 + k, t) for k, t in enumerate(old)]
         inserted += new
@@ -111,6 +117,10 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
         (_deletion(low_before, before, i, new_possessive), f"deleted {before[i]!r}")
         for i, _ in deleted
     ]
+    if not any(kind == "repeat" for kind, _ in edits):
+        # A comma goes with the copies of a stutter ("malicious, malicious"); on its own,
+        # deleting one undoes no MT error ("if it doesn't, return" -> "doesn't return").
+        edits = [(None if kind == "comma" else kind, what) for kind, what in edits]
     edits += [
         ("article" if t in ARTICLES else "subject" if t in SUBJECTS else None, f"inserted {t!r}")
         for t in inserted
@@ -125,7 +135,10 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     return edits
 
 
-def _substitution(old: str, new: str) -> str:
+def _substitution(old: str, new: str, following: Sequence[str] = ()) -> str | None:
+    """The kind of one word put for another; ``following``: the word after ``old``."""
+    if old in _PLURAL_PRONOUNS and new not in _PLURAL_PRONOUNS and _PRONOUN_USE & {*following}:
+        return None  # "except those with ports", "those who": a pronoun, not a determiner
     if old in ARTICLES and new in ARTICLES:
         return "article"
     if old in _PREPOSITIONS and new in _PREPOSITIONS:
@@ -222,7 +235,7 @@ def _cancel_moves(
         kind = "move"
         if match is None:
             match = next((k for k, t in enumerate(left) if _substitutable(token, t)), None)
-            kind = "move" if match is None else _substitution(token, left[match])
+            kind = "move" if match is None else _substitution(token, left[match]) or "move"
         if match is None:
             kept.append((i, token))
         else:
@@ -251,6 +264,8 @@ def _is_repeat(tokens: list[str], i: int) -> bool:
     return (end - start) // 2 + 1 >= 3
 
 
+_PLURAL_PRONOUNS = frozenset({"these", "those"})
+_PRONOUN_USE = _PREPOSITIONS | {"who", "whom", "whose", "which", "that"}
 _SAID_TWICE = frozenset({"so", "had", "bye", "ha"})
 _CLAUSE_PUNCTUATION = frozenset(",;:.!?()")
 
@@ -325,10 +340,14 @@ def keep_explained(
     chosen = sorted(good)
     while chosen and faults(spliced.apply(set(chosen))):
         chosen.pop()
-    # Several bad edits show the model lost its way in this sentence: its other edits
-    # are not trusted either.
-    if len(spliced.hunks) - len(chosen) > _MAX_LEFT_OUT:
-        return original, whole
+    # Several bad edits show the model lost its way in this clause: its other edits
+    # there are not trusted either. A long sentence of several clauses (run-on MT)
+    # keeps the fixes of its other clauses.
+    clause = spliced.clause_of_hunk()
+    lost = Counter(clause[h] for h in hunks if h not in chosen)
+    chosen = [h for h in chosen if lost[clause[h]] <= _MAX_LEFT_OUT]
+    while chosen and faults(spliced.apply(set(chosen))):
+        chosen.pop()
     return (spliced.apply(set(chosen)) if chosen else original), whole
 
 
@@ -337,6 +356,7 @@ def keep_explained(
 _MAX_HUNKS = 12
 _MAX_PAIRED = 6
 _MAX_LEFT_OUT = 1
+_CLAUSE_ENDS = frozenset(",;:")
 
 
 class _Splicer:
@@ -354,6 +374,12 @@ class _Splicer:
         matcher = SequenceMatcher(a=self.before, b=self.after, autojunk=False)
         self.opcodes = matcher.get_opcodes()
         self.hunks = [k for k, op in enumerate(self.opcodes) if op[0] != "equal"]
+
+    def clause_of_hunk(self) -> list[int]:
+        """For each hunk, the clause of the original it is in (clauses end at , ; :)."""
+        starts = [self.opcodes[k][1] for k in self.hunks]
+        breaks = [i for i, t in enumerate(self.before) if t in _CLAUSE_ENDS]
+        return [bisect_left(breaks, i) for i in starts]
 
     def apply(self, chosen: set[int]) -> str:
         """The original with the hunks numbered in ``chosen`` (indexes into ``hunks``) applied."""
