@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from mtfix.rewrite.edits import keep_explained, unexplained_edits
+from mtfix.rewrite.edits import keep_explained, self_evident, unexplained_edits
 from mtfix.training.noise import NOISE_TYPES
 
 SENTENCES = [
@@ -164,3 +164,26 @@ def test_a_clause_with_several_bad_edits_is_put_back_and_the_other_clauses_kept(
     one_clause = "Recently has several businesses settled has Tencent cloud attitude Shang also."
     bad = "Recently has several businesses settled Tencent attitude Shangng also."
     assert keep_explained(one_clause, bad)[0] == one_clause
+
+
+@pytest.mark.parametrize(
+    ("original", "rewrite", "evident"),
+    [
+        ("He is driving an bus.", "He is driving the bus.", True),
+        ("A election turnover of 60%.", "The election turnover of 60%.", True),
+        ("malicious, malicious, malicious marketing", "malicious marketing", True),
+        ("the the shop and an bus", "the shop and a bus", True),
+        # no clash to begin with: "an SQL query", "a European", "a university"
+        ("Run an SQL query.", "Run a SQL query.", False),
+        ("He met a European.", "He met the European.", False),
+        ("He is driving a bus.", "He is driving the bus.", False),
+        # a clash fixed beside another edit
+        ("He is driving an bus to work.", "He drove the bus to work.", False),
+        ("OK, if it doesn't, return it", "OK, if it doesn't return it", False),
+        ("The plan is ready.", "The plan is ready.", False),
+    ],
+)  # fmt: skip
+def test_self_evident_fixes_are_repeats_and_article_clashes(
+    original: str, rewrite: str, evident: bool
+) -> None:
+    assert self_evident(original, rewrite) is evident

@@ -180,17 +180,17 @@ def test_deleting_repeats_needs_only_the_models_preference_and_no_size_cap() -> 
     config = GuardConfig.from_aggressiveness(0.25)
     scorer = FakeScorer({(BAD, GOOD): -10.0, (BAD, BAD): -10.5})
     verdict = decide(scorer, [BAD], [GOOD], None, config)[0]
-    assert verdict.accepted and verdict.repeats_only
+    assert verdict.accepted and verdict.self_evident
     scorer = FakeScorer({(BAD, GOOD): -10.5, (BAD, BAD): -10.0})
     assert not decide(scorer, [BAD], [GOOD], None, config)[0].accepted
     # a long stutter is a big edit, every word of it a repeat
     stutter = "The VC controls all compression parameters, parameters, parameters, parameters."
     fixed = "The VC controls all compression parameters."
-    assert judge(stutter, fixed, names(stutter), config).repeats_only
+    assert judge(stutter, fixed, names(stutter), config).self_evident
     assert judge(stutter, fixed, names(stutter), config).accepted
     # a repeat deleted beside another edit is judged like any other rewrite
     mixed = judge(BAD, "The shop has opened in a city of Beijing.", (), config)
-    assert mixed.accepted and not mixed.repeats_only
+    assert mixed.accepted and not mixed.self_evident
 
 
 def test_a_protected_name_altered_inside_a_longer_word_is_lost() -> None:

@@ -68,12 +68,16 @@ def edit_kinds(original: str, rewrite: str) -> set[str | None]:
     return {kind for kind, _ in classify_edits(original, rewrite)}
 
 
-def only_repeats(original: str, rewrite: str) -> bool:
-    """Whether every edit deletes a repeated word (or a comma of its list): "the the",
-    "malicious, malicious, malicious". Good English almost never says a word twice in
-    a row, so these deletions need less proof than other edits."""
+def self_evident(original: str, rewrite: str) -> bool:
+    """Whether every edit undoes an error the text shows on its face: a repeated word
+    deleted (with the commas of its copies: "the the", "malicious, malicious,
+    malicious") or an article that clashed with the sound after it replaced ("an bus").
+    Good English almost never has these, so their fixes need less proof than others."""
     kinds = edit_kinds(original, rewrite)
-    return "repeat" in kinds and kinds <= {"repeat", "comma"}
+    return bool(kinds) and kinds <= _EVIDENT
+
+
+_EVIDENT = frozenset({"repeat", "comma", "a/an clash"})
 
 
 def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
@@ -81,7 +85,8 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
 
     Kinds: ``repeat``, ``doubled auxiliary``, ``doubled modal``, ``comma``, ``the before
     a name``, ``dangling of`` (deletions); ``article``, ``subject`` (insertions);
-    ``article``, ``preposition``, ``inflection`` (one word for another); ``move``. An
+    ``article``, ``a/an clash`` (an article that clashed with the next word's sound),
+    ``preposition``, ``inflection`` (one word for another); ``move``. An
     edit that undoes no known MT error has the kind ``None``.
     """
     before, after = _TOKEN.findall(original), _TOKEN.findall(rewrite)
@@ -103,7 +108,7 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
         old, new = low_before[i1:i2], low_after[j1:j2]
         if len(old) == len(new) and all(map(_substitutable, old, new)):
             edits += [
-                (_substitution(a, b, low_before[i1 + k + 1 : i1 + k + 2]), f"{a!r} -> {b!r}")
+                (_substitution(a, b, before[i1 + k + 1 : i1 + k + 2]), f"{a!r} -> {b!r}")
                 for k, (a, b) in enumerate(zip(old, new))
                 if a != b
             ]
@@ -125,7 +130,7 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
         ("article" if t in ARTICLES else "subject" if t in SUBJECTS else None, f"inserted {t!r}")
         for t in inserted
     ]
-    if _article_clashes(low_after) > _article_clashes(low_before):
+    if _article_clashes(after) > _article_clashes(before):
         edits.append((None, "'a'/'an' before the wrong sound"))
     if not low_before[-1:] or low_before[-1] not in (".", "!"):  # a question, or unended
         pairs = set(zip(low_after, low_after[1:]))
@@ -137,10 +142,11 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
 
 def _substitution(old: str, new: str, following: Sequence[str] = ()) -> str | None:
     """The kind of one word put for another; ``following``: the word after ``old``."""
-    if old in _PLURAL_PRONOUNS and new not in _PLURAL_PRONOUNS and _PRONOUN_USE & {*following}:
+    after = following[0].lower() if following else ""
+    if old in _PLURAL_PRONOUNS and new not in _PLURAL_PRONOUNS and after in _PRONOUN_USE:
         return None  # "except those with ports", "those who": a pronoun, not a determiner
     if old in ARTICLES and new in ARTICLES:
-        return "article"
+        return "a/an clash" if following and _clashes(old, following[0]) else "article"
     if old in _PREPOSITIONS and new in _PREPOSITIONS:
         return "preposition"
     return "inflection"
@@ -288,16 +294,19 @@ def _next_to_modal(tokens: list[str], i: int) -> bool:
 
 def _article_clashes(tokens: list[str]) -> int:
     """How often "a" comes before a vowel or "an" before a consonant (clear cases only)."""
-    clashes = 0
-    for article, word in zip(tokens, tokens[1:]):
-        first = word[:1]
-        if not first.isalpha() or first in "uhoe" and article == "a":
-            continue  # "a university", "a one-off", "a European", "a house"
-        if article == "a" and first in "ai":
-            clashes += 1
-        elif article == "an" and first not in "aeiouh" and first.isalpha():
-            clashes += 1
-    return clashes
+    return sum(map(_clashes, tokens, tokens[1:]))
+
+
+def _clashes(article: str, word: str) -> bool:
+    """Whether ``article`` is "a" before a vowel or "an" before a consonant, clearly:
+    not "a university", "a one-off", "a European", "a house", "an hour", "an SQL query"."""
+    first = word[:1]
+    if not first.isalpha() or word.isupper():  # an acronym may be read letter by letter
+        return False
+    article, low = article.lower(), word.lower()
+    if article == "a":  # "u" and "h" are left alone: "a unit", "a house"
+        return low[0] in "ai" or low[0] in "eo" and not low.startswith(("eu", "ewe", "one", "once"))
+    return article == "an" and low[0] not in "aeiouh"
 
 
 def keep_explained(

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from .edits import keep_explained, only_repeats
+from .edits import keep_explained, self_evident
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
@@ -57,9 +57,10 @@ class GuardConfig:
     """Least gain in the model's log-prob of the whole rewrite over that of a copy of the
     input (nats); ``None`` skips the score check (also skipped for backends that cannot
     score)."""
-    repeat_margin: float | None = None
-    """The margin for a rewrite that only deletes repeated words ("malicious, malicious,
-    malicious"): such a rewrite also skips the edit-size caps. ``None``: ``min_margin``."""
+    evident_margin: float | None = None
+    """The margin for a rewrite whose every edit fixes a self-evident error (a repeated
+    word, "an" before a consonant: :func:`mtfix.rewrite.edits.self_evident`); such a
+    rewrite also skips the edit-size caps. ``None``: ``min_margin``."""
     max_edits: int = 0
     """Most word edits in absolute terms (0: no limit of its own)."""
     explained_only: bool = False
@@ -89,21 +90,22 @@ class GuardConfig:
                     max_length_ratio=mixed[3],
                     min_margin=mixed[4],
                     max_edits=max(1, round(mixed[5])),
-                    repeat_margin=mixed[6],
+                    evident_margin=mixed[6],
                     explained_only=level < 1.0,
                 )
         raise AssertionError("unreachable: anchors cover (0, 1]")
 
 
 # level: (word edit ratio, char edit ratio, min length, max length, log-prob margin, max edits,
-# margin for deleting repeats).
+# margin for self-evident fixes).
 # Tuned on the shipped model with `python benchmarks/tune_guard.py models/default`
 # (held-out sentences drawn with seed 7, not the card's 2024, and the whole dev sets): at
 # 0.25, the default, neither dev set gets worse (MLQE-PE ru-en 1 segment worse of 2,000, p =
 # 0.17; WMT22 zh-en 2 better, none worse) and 0.2% of clean held-out sentences change; a
 # margin of 3.5 already makes MLQE-PE ru-en significantly worse (p = 0.03), and so do the
-# looser levels (model card). Deleting repeats made neither dev set worse at any margin, so
-# the model need only prefer it to the copy (0), and the size caps let go of a long stutter.
+# looser levels (model card). Self-evident fixes (repeats deleted, "an bus") made neither dev
+# set worse at any margin, so the model need only prefer them to the copy (0), and the size
+# caps let go of a long stutter.
 _ANCHORS: tuple[tuple[float, tuple[float, ...]], ...] = (
     (0.0, (0.1, 0.05, 0.98, 1.05, 8.0, 1, 8.0)),
     (0.25, (0.35, 0.3, 0.85, 1.4, 4.0, 10, 0.0)),
@@ -119,8 +121,8 @@ class Verdict:
     text: str = ""
     """The text to put in place of the original when accepted: the rewrite, or the
     rewrite with its unexplained edits left out."""
-    repeats_only: bool = False
-    """Whether the text only deletes repeated words (the guard's ``repeat_margin`` applies)."""
+    self_evident: bool = False
+    """Whether the text only fixes self-evident errors (the guard's ``evident_margin`` applies)."""
 
 
 @runtime_checkable
@@ -195,9 +197,9 @@ def judge(
             f"length ratio {ratio:.2f} outside "
             f"[{config.min_length_ratio:.2f}, {config.max_length_ratio:.2f}]",
         )
-    if only_repeats(original, rewrite):
+    if self_evident(original, rewrite):
         # A stutter of four copies is a big edit, but every word of it is proof.
-        return Verdict(True, f"accepted{left_out} (repeats deleted)", rewrite, repeats_only=True)
+        return Verdict(True, f"accepted{left_out} (self-evident fix)", rewrite, self_evident=True)
     before, after = _WORDS.findall(original), _WORDS.findall(rewrite)
     distance = word_edit_distance(before, after)
     edits = distance / max(len(before), 1)
@@ -259,15 +261,15 @@ def decide(
         margin = scores[k] - scores[len(todo) + k]
         verdict = verdicts[i]
         least = config.min_margin
-        if verdict.repeats_only and config.repeat_margin is not None:
-            least = config.repeat_margin
+        if verdict.self_evident and config.evident_margin is not None:
+            least = config.evident_margin
         if not margin >= least:  # also rejects NaN and -inf
             verdicts[i] = Verdict(
                 False, f"score margin {margin:+.3f} < {least:+.3f} (model prefers copy)"
             )
         else:
             reason = f"{verdict.reason[:-1]}, score margin {margin:+.3f})"
-            verdicts[i] = Verdict(True, reason, verdict.text, verdict.repeats_only)
+            verdicts[i] = Verdict(True, reason, verdict.text, verdict.self_evident)
     return verdicts
 
 
