@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mtfix.rewrite.edits import keep_explained, self_evident, unexplained_edits
 from mtfix.training.noise import NOISE_TYPES
@@ -187,3 +189,21 @@ def test_self_evident_fixes_are_repeats_and_article_clashes(
     original: str, rewrite: str, evident: bool
 ) -> None:
     assert self_evident(original, rewrite) is evident
+
+
+_WORDS = ["the", "a", "an", "bus", "has", "is", "shop", "shops", "of", "in", "on", "Han",
+          "malicious", ",", ";", ".", "opened", "open", "we", "those", "with"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=14),
+    st.lists(st.sampled_from(_WORDS), max_size=14),
+)
+def test_whatever_is_kept_is_explained(before: list[str], after: list[str]) -> None:
+    original, rewrite = " ".join(before), " ".join(after)
+    text, problems = keep_explained(original, rewrite)
+    assert text == original or unexplained_edits(original, text) == []
+    assert (text == rewrite) == (not problems) or original == rewrite
+    if self_evident(original, text):
+        assert text != original

@@ -47,7 +47,7 @@ def average(
             "--weights",
             help="One positive weight per model, e.g. 0.3,0.7 "
             "(default: equal; normalised to sum to 1).",
-        ),  # fmt: skip
+        ),
     ] = None,
 ) -> None:
     """Write OUTPUT: a model whose weights are the weighted mean of MODEL_DIRS' weights."""

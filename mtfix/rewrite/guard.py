@@ -12,7 +12,8 @@ small model's raw rewrites of decent MT lose ~4 chrF++; an edit-size cap removes
 most of the damage, a length floor removes truncations, the edit-kind check
 removes about half of the clean sentences it changes while keeping ~99% of its
 correct fixes, and a log-prob margin (rewrite vs copy, teacher-forced) protects
-text that is already correct.
+text that is already correct. A self-evident fix (a repeated word deleted, "an bus"
+mended) needs only the model's preference: good English almost never has those errors.
 
 Protected spans are checked in the rewrite, not masked before the model sees them:
 the shipped model was not trained with placeholders, and masking names and numbers
