@@ -191,6 +191,9 @@ def test_deleting_repeats_needs_only_the_models_preference_and_no_size_cap() -> 
     # a repeat deleted beside another edit is judged like any other rewrite
     mixed = judge(BAD, "The shop has opened in a city of Beijing.", (), config)
     assert mixed.accepted and not mixed.self_evident
+    # the reason names what the kept edits fix
+    assert verdict.reason == "accepted (self-evident: repeat; score margin +0.500)"
+    assert mixed.reason.startswith("accepted (article, repeat; edit ratio")
 
 
 def test_a_protected_name_altered_inside_a_longer_word_is_lost() -> None:

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from .edits import keep_explained, self_evident
+from .edits import edit_kinds, keep_explained, self_evident
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
@@ -198,9 +198,12 @@ def judge(
             f"length ratio {ratio:.2f} outside "
             f"[{config.min_length_ratio:.2f}, {config.max_length_ratio:.2f}]",
         )
+    # What the kept edits fix, for the record ("repeat, inflection").
+    fixes = ", ".join(sorted({kind for kind in edit_kinds(original, rewrite) if kind}))
     if self_evident(original, rewrite):
         # A stutter of four copies is a big edit, but every word of it is proof.
-        return Verdict(True, f"accepted{left_out} (self-evident fix)", rewrite, self_evident=True)
+        reason = f"accepted{left_out} (self-evident: {fixes})"
+        return Verdict(True, reason, rewrite, self_evident=True)
     before, after = _WORDS.findall(original), _WORDS.findall(rewrite)
     distance = word_edit_distance(before, after)
     edits = distance / max(len(before), 1)
@@ -212,7 +215,8 @@ def judge(
         chars = char_edit_distance(original, rewrite) / max(len(original), 1)
         if chars > config.max_char_edit_ratio:
             return Verdict(False, f"char edit ratio {chars:.2f} > {config.max_char_edit_ratio:.2f}")
-    return Verdict(True, f"accepted{left_out} (edit ratio {edits:.2f})", rewrite)
+    reason = f"accepted{left_out} ({fixes or 'edits'}; edit ratio {edits:.2f})"
+    return Verdict(True, reason, rewrite)
 
 
 def _refusal(problems: Sequence[str]) -> str:
@@ -269,7 +273,7 @@ def decide(
                 False, f"score margin {margin:+.3f} < {least:+.3f} (model prefers copy)"
             )
         else:
-            reason = f"{verdict.reason[:-1]}, score margin {margin:+.3f})"
+            reason = f"{verdict.reason[:-1]}; score margin {margin:+.3f})"
             verdicts[i] = Verdict(True, reason, verdict.text, verdict.self_evident)
     return verdicts
 
