@@ -243,3 +243,17 @@ def test_a_rewrite_is_kept_in_part_when_only_some_edits_are_explained() -> None:
     assert "in part, left out:" in verdict.reason and "deleted 'north'" in verdict.reason
     # the margin is the model's score of what is kept, not of the whole rewrite
     assert scorer.calls and scorer.calls[0][1][0] == kept
+
+
+def test_a_name_may_come_back_in_its_other_number() -> None:
+    config = GuardConfig(max_edit_ratio=1, min_margin=None, explained_only=True)
+    original = "He was the first citizen of an Africans country in space."
+    fixed = "He was the first citizen of an African country in space."
+    assert decide(None, [original], [fixed], None, config)[0].accepted
+    assert decide(None, ["This may use a FIFOs here."], ["This may use a FIFO here."], None,
+                  config)[0].accepted  # fmt: skip
+    # a glossary term must come back exactly, and a name must not be mangled or dropped
+    verdict = decide(None, [original], [fixed], [["Africans"]], config)[0]
+    assert not verdict.accepted and verdict.reason == "lost protected span 'Africans'"
+    mangled = decide(None, ["Agassi met Federer."], ["Agassi met Federerer."], None, config)
+    assert not mangled[0].accepted

@@ -153,10 +153,19 @@ def names(text: str) -> list[str]:
 
 
 def judge(
-    original: str, rewrite: str, protected: Sequence[str] = (), config: GuardConfig = GuardConfig()
+    original: str,
+    rewrite: str,
+    protected: Sequence[str] = (),
+    config: GuardConfig = GuardConfig(),
+    *,
+    name_spans: Sequence[str] = (),
 ) -> Verdict:
     """Accept ``rewrite`` (or, with ``explained_only``, its explained edits) in place of
-    ``original`` on the cheap checks, or say why not."""
+    ``original`` on the cheap checks, or say why not.
+
+    ``protected`` spans must come back as they are; ``name_spans`` (the text's
+    :func:`names`) too, or in their other number ("an Africans country" -> "an African
+    country"): a name is kept, and the edit check still judges the inflection."""
     if rewrite == original:
         return Verdict(False, "unchanged")
     if not rewrite.strip():
@@ -169,10 +178,12 @@ def judge(
     baseline = _SAFE_REPEAT.sub(lambda m: m["first"] or m["word"] or m["double"], original.lstrip())
 
     def lost(candidate: str) -> list[str]:
+        strict = [(span, (span,)) for span in dict.fromkeys(protected)]
+        loose = [(span, _numbers(span)) for span in dict.fromkeys(name_spans)]
         return [
             f"lost protected span {span!r}"
-            for span in dict.fromkeys(protected)
-            if _occurrences(candidate, span) < _occurrences(baseline, span)
+            for span, forms in strict + loose
+            if _occurrences(candidate, *forms) < _occurrences(baseline, *forms)
         ]
 
     left_out = ""
@@ -248,7 +259,7 @@ def decide(
         raise ValueError("decide: originals and rewrites differ in length")
     spans = protected if protected is not None else [()] * len(originals)
     verdicts = [
-        judge(o, r, list(p) + protected_spans(o) + names(o), config)
+        judge(o, r, list(p) + protected_spans(o), config, name_spans=names(o))
         for o, r, p in zip(originals, rewrites, spans)
     ]
     if config.min_margin is None or not isinstance(backend, Scorer):
@@ -278,9 +289,16 @@ def decide(
     return verdicts
 
 
-def _occurrences(text: str, span: str) -> int:
-    """How often ``span`` stands in ``text`` as a whole ("Federer" is not in "Federerer")."""
-    return len(re.findall(rf"(?<!\w){re.escape(span)}(?!\w)", text))
+def _occurrences(text: str, *spans: str) -> int:
+    """How often the ``spans`` stand in ``text`` as a whole ("Federer" is not in "Federerer")."""
+    return sum(len(re.findall(rf"(?<!\w){re.escape(span)}(?!\w)", text)) for span in spans)
+
+
+def _numbers(name: str) -> tuple[str, str]:
+    """A name and its other number: "FIFOs" -> "FIFO", "African" -> "Africans"."""
+    if name.endswith("s") and not name.endswith("ss"):
+        return name, name[:-1]
+    return name, name + "s"
 
 
 _SAFE_REPEAT = re.compile(
