@@ -237,12 +237,32 @@ def test_a_rewrite_is_kept_in_part_when_only_some_edits_are_explained() -> None:
     original = "Development of the shop has has opened in a city in the north of China."
     rewrite = "The development of the shop has opened in a city in the south of China."
     kept = "The development of the shop has opened in a city in the north of China."
-    scorer = FakeScorer({(original, kept): -10.0, (original, original): -20.0})
+    evident = "Development of the shop has opened in a city in the north of China."
+    table = {(original, kept): -10.0, (original, original): -20.0, (original, evident): -15.0}
+    scorer = FakeScorer(table)
     verdict = decide(scorer, [original], [rewrite], None, config)[0]
     assert verdict.accepted and verdict.text == kept
     assert "in part, left out:" in verdict.reason and "deleted 'north'" in verdict.reason
     # the margin is the model's score of what is kept, not of the whole rewrite
     assert scorer.calls and scorer.calls[0][1][0] == kept
+
+
+def test_edits_beside_a_self_evident_fix_must_earn_the_margin_by_themselves() -> None:
+    config = GuardConfig.from_aggressiveness(0.25)
+    original = (
+        'It is as easy to sing as "The, The, The Star-Spangled Banner" and "America the Beautiful".'
+    )
+    rewrite = 'It is as easy to sing as "The Star-Spangled Banner" and "America Beautiful".'
+    evident = 'It is as easy to sing as "The Star-Spangled Banner" and "America the Beautiful".'
+    # the stutter gains 20, the deleted "the" only 1 more: the fix alone is kept
+    table = {(original, rewrite): -9.0, (original, original): -30.0, (original, evident): -10.0}
+    verdict = decide(FakeScorer(table), [original], [rewrite], None, config)[0]
+    assert verdict.accepted and verdict.text == evident and verdict.self_evident
+    assert "the other edits add +1.000 < +4.000" in verdict.reason
+    # when the other edit earns the margin too, the whole rewrite is kept
+    table[(original, rewrite)] = -5.0
+    verdict = decide(FakeScorer(table), [original], [rewrite], None, config)[0]
+    assert verdict.accepted and verdict.text == rewrite and not verdict.self_evident
 
 
 def test_a_name_may_come_back_in_its_other_number() -> None:

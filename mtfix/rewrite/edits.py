@@ -80,6 +80,15 @@ def self_evident(original: str, rewrite: str) -> bool:
 _EVIDENT = frozenset({"repeat", "comma", "a/an clash"})
 
 
+def evident_part(original: str, rewrite: str) -> str:
+    """``original`` with only the self-evident edits of ``rewrite`` made (see
+    :func:`self_evident`); ``original`` itself when it has none."""
+    spliced = _Splicer(original, rewrite)
+    chosen = {h for h in range(len(spliced.hunks)) if self_evident(original, spliced.apply({h}))}
+    part = spliced.apply(chosen) if chosen else original
+    return part if self_evident(original, part) else original
+
+
 def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     """Each edit turning ``original`` into ``rewrite`` as ``(kind, description)``.
 

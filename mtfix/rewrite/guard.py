@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from .edits import edit_kinds, keep_explained, self_evident
+from .edits import edit_kinds, evident_part, keep_explained, self_evident
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
@@ -124,6 +124,9 @@ class Verdict:
     rewrite with its unexplained edits left out."""
     self_evident: bool = False
     """Whether the text only fixes self-evident errors (the guard's ``evident_margin`` applies)."""
+    evident_part: str = ""
+    """When the text mixes self-evident fixes with other edits: the original with the
+    self-evident ones alone (the other edits must then earn the margin by themselves)."""
 
 
 @runtime_checkable
@@ -227,7 +230,8 @@ def judge(
         if chars > config.max_char_edit_ratio:
             return Verdict(False, f"char edit ratio {chars:.2f} > {config.max_char_edit_ratio:.2f}")
     reason = f"accepted{left_out} ({fixes or 'edits'}; edit ratio {edits:.2f})"
-    return Verdict(True, reason, rewrite)
+    evident = evident_part(original, rewrite)
+    return Verdict(True, reason, rewrite, evident_part=evident if evident != original else "")
 
 
 def _refusal(problems: Sequence[str]) -> str:
@@ -271,14 +275,31 @@ def decide(
         for i in todo:
             verdicts[i] = Verdict(False, "aggressiveness 0: no rewrite accepted")
         return verdicts
+    # Score what is kept, a copy, and the self-evident part of a mixed rewrite: a stutter
+    # deleted gains so much that it would carry any edit beside it ("The, The, The Star"
+    # fixed, "America the Beautiful" wrongly shortened in the same sentence).
+    mixed = [i for i in todo if verdicts[i].evident_part]
     sources = [originals[i] for i in todo]
-    scores = backend.score(sources + sources, [verdicts[i].text for i in todo] + sources)
+    scores = backend.score(
+        sources + sources + [originals[i] for i in mixed],
+        [verdicts[i].text for i in todo] + sources + [verdicts[i].evident_part for i in mixed],
+    )
+    n = len(todo)
+    evident_score = {i: scores[2 * n + k] for k, i in enumerate(mixed)}
+    evident_least = config.min_margin if config.evident_margin is None else config.evident_margin
     for k, i in enumerate(todo):
-        margin = scores[k] - scores[len(todo) + k]
-        verdict = verdicts[i]
-        least = config.min_margin
-        if verdict.self_evident and config.evident_margin is not None:
-            least = config.evident_margin
+        verdict, copy = verdicts[i], scores[n + k]
+        margin = scores[k] - copy
+        least = evident_least if verdict.self_evident else config.min_margin
+        if i in evident_score and margin >= least:
+            margin = scores[k] - evident_score[i]  # what the other edits add by themselves
+            if not margin >= least:
+                gain = evident_score[i] - copy
+                if gain >= evident_least:
+                    reason = (f"accepted in part (self-evident; score margin {gain:+.3f}; the "
+                              f"other edits add {margin:+.3f} < {least:+.3f})")  # fmt: skip
+                    verdicts[i] = Verdict(True, reason, verdict.evident_part, True)
+                    continue
         if not margin >= least:  # also rejects NaN and -inf
             verdicts[i] = Verdict(
                 False, f"score margin {margin:+.3f} < {least:+.3f} (model prefers copy)"
