@@ -72,6 +72,8 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
          "after picking green tea and black tea farmers have income", "deleted 'tea'"),
         ("OK, if it doesn't, return the money", "OK, if it doesn't return the money",
          "deleted ','"),
+        ("strives to promote sustained growth", "strives to promoteing sustained growth",
+         "inserted 'promoteing'"),
         ("port cities (except those with ports connected to Hong Kong)",
          "port cities (except that with ports connected to Hong Kong)", "'those' -> 'that'"),
     ],
@@ -182,6 +184,7 @@ def test_a_clause_with_several_bad_edits_is_put_back_and_the_other_clauses_kept(
         # a clash fixed beside another edit
         ("He is driving an bus to work.", "He drove the bus to work.", False),
         ("OK, if it doesn't, return it", "OK, if it doesn't return it", False),
+        ('In "Sons of Anarchy," "City of of Gold"', 'In "Sons of Anarchy" "City of Gold"', False),
         ("The plan is ready.", "The plan is ready.", False),
     ],
 )  # fmt: skip

@@ -277,3 +277,16 @@ def test_a_name_may_come_back_in_its_other_number() -> None:
     assert not verdict.accepted and verdict.reason == "lost protected span 'Africans'"
     mangled = decide(None, ["Agassi met Federer."], ["Agassi met Federerer."], None, config)
     assert not mangled[0].accepted
+
+
+def test_a_model_caught_in_a_loop_is_refused_whole() -> None:
+    original = (
+        "It strengthens the adjustment of macro policies, strives to promote sustained "
+        "development, and deepens reform."
+    )
+    rewrite = (
+        "It strengthens the adjustment of macros policies, strives to promoteing macros and "
+        "promotes to macros development, and the macros reform."
+    )
+    verdict = judge(original, rewrite, (), GuardConfig(max_edit_ratio=1, explained_only=True))
+    assert not verdict.accepted and verdict.reason == "degenerate rewrite: 'macros' over and over"

@@ -127,14 +127,13 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     deleted, inserted, moved = _cancel_moves(deleted, inserted)
     edits += [(kind, f"moved {t!r}") for kind, t in moved]
     new_possessive = _possessives(low_after) > _possessives(low_before)
-    edits += [
-        (_deletion(low_before, before, i, new_possessive), f"deleted {before[i]!r}")
-        for i, _ in deleted
-    ]
-    if not any(kind == "repeat" for kind, _ in edits):
-        # A comma goes with the copies of a stutter ("malicious, malicious"); on its own,
-        # deleting one undoes no MT error ("if it doesn't, return" -> "doesn't return").
-        edits = [(None if kind == "comma" else kind, what) for kind, what in edits]
+    gone = {i: _deletion(low_before, before, i, new_possessive) for i, _ in deleted}
+    for i, kind in gone.items():
+        if kind == "comma" and "repeat" not in (gone.get(i - 1), gone.get(i + 1)):
+            # A comma goes with the copies of a stutter ("malicious, malicious"); on its
+            # own, deleting one undoes no MT error ("if it doesn't, return the money").
+            kind = None
+        edits.append((kind, f"deleted {before[i]!r}"))
     edits += [
         ("article" if t in ARTICLES else "subject" if t in SUBJECTS else None, f"inserted {t!r}")
         for t in inserted
@@ -223,6 +222,8 @@ def _stems(word: str) -> set[str]:
             continue  # "toss", "status", "analysis" are no plurals
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
+            if suffix in ("ing", "ed") and stem[-1] == "e" and stem[-2] not in "eoy":
+                continue  # "promoteing" is no inflection ("seeing", "hoeing" are)
             found |= {stem, stem + "e"}
             if len(stem) > 3 and stem[-1] == stem[-2]:  # stopped -> stop
                 found.add(stem[:-1])
@@ -375,6 +376,7 @@ _MAX_HUNKS = 12
 _MAX_PAIRED = 6
 _MAX_LEFT_OUT = 1
 _CLAUSE_ENDS = frozenset(",;:")
+Opcode = tuple[str, int, int, int, int]
 
 
 class _Splicer:
@@ -390,8 +392,28 @@ class _Splicer:
         self.before, self.before_gaps = _tokens(original)
         self.after, self.after_gaps = _tokens(rewrite)
         matcher = SequenceMatcher(a=self.before, b=self.after, autojunk=False)
-        self.opcodes = matcher.get_opcodes()
+        self.opcodes = [piece for op in matcher.get_opcodes() for piece in self._split(*op)]
         self.hunks = [k for k, op in enumerate(self.opcodes) if op[0] != "equal"]
+
+    def _split(self, op: str, i1: int, i2: int, j1: int, j2: int) -> list[Opcode]:
+        """A replacement with one word for another at either end split into hunks of
+        their own ("Albanians continued, continued" -> "Albanian": the number change
+        and the deleted stutter are judged apart)."""
+        if op != "replace":
+            return [(op, i1, i2, j1, j2)]
+        head: list[Opcode] = []
+        tail: list[Opcode] = []
+        while i2 - i1 > 1 and j2 - j1 >= 1 and self._pair(i1, j1):
+            head.append(("replace", i1, i1 + 1, j1, j1 + 1))
+            i1, j1 = i1 + 1, j1 + 1
+        while i2 - i1 > 1 and j2 - j1 >= 1 and self._pair(i2 - 1, j2 - 1):
+            tail.insert(0, ("replace", i2 - 1, i2, j2 - 1, j2))
+            i2, j2 = i2 - 1, j2 - 1
+        middle: Opcode = ("replace" if j2 > j1 else "delete", i1, i2, j1, j2)
+        return head + [middle] + tail
+
+    def _pair(self, i: int, j: int) -> bool:
+        return _substitutable(self.before[i].lower(), self.after[j].lower())
 
     def clause_of_hunk(self) -> list[int]:
         """For each hunk, the clause of the original it is in (clauses end at , ; :)."""

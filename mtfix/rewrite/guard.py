@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -174,6 +175,9 @@ def judge(
     if not rewrite.strip():
         return Verdict(False, "empty rewrite")
 
+    if looped := _loop(original, rewrite):
+        return Verdict(False, f"degenerate rewrite: {looped!r} over and over")
+
     # A word repeated at the start, in a comma list of three ("Takes Takes and", "see
     # Path, Path, Path Objects") or doubled unless it is a short name ("Timing Timing",
     # "PC PC") is a duplicate to delete; "Han Han" and "Walla Walla" are names, and
@@ -308,6 +312,19 @@ def decide(
             reason = f"{verdict.reason[:-1]}; score margin {margin:+.3f})"
             verdicts[i] = Verdict(True, reason, verdict.text, verdict.self_evident)
     return verdicts
+
+
+def _loop(original: str, rewrite: str) -> str:
+    """A word the rewrite says three or more times more often than the original: a
+    model caught in a loop ("macros to promoteing macros and promotes to promoteing
+    macros"), whose every edit in that sentence is suspect. Fixing poor MT deletes
+    copies, it never adds them."""
+    added = Counter(_LOOP_WORD.findall(rewrite.lower()))
+    added.subtract(_LOOP_WORD.findall(original.lower()))
+    return next((word for word, extra in added.most_common(1) if extra >= 3), "")
+
+
+_LOOP_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _occurrences(text: str, *spans: str) -> int:
