@@ -259,10 +259,19 @@ def test_edits_beside_a_self_evident_fix_must_earn_the_margin_by_themselves() ->
     verdict = decide(FakeScorer(table), [original], [rewrite], None, config)[0]
     assert verdict.accepted and verdict.text == evident and verdict.self_evident
     assert "the other edits add +1.000 < +4.000" in verdict.reason
+    # when the other edit costs more than the stutter gains, the fix is still kept alone
+    table[(original, rewrite)] = -31.0
+    verdict = decide(FakeScorer(table), [original], [rewrite], None, config)[0]
+    assert verdict.accepted and verdict.text == evident
     # when the other edit earns the margin too, the whole rewrite is kept
     table[(original, rewrite)] = -5.0
     verdict = decide(FakeScorer(table), [original], [rewrite], None, config)[0]
     assert verdict.accepted and verdict.text == rewrite and not verdict.self_evident
+    # and when the model prefers the copy to the fix alone, nothing is
+    table[(original, evident)] = -31.0
+    table[(original, rewrite)] = -29.0
+    verdict = decide(FakeScorer(table), [original], [rewrite], None, config)[0]
+    assert not verdict.accepted
 
 
 def test_a_name_may_come_back_in_its_other_number() -> None:

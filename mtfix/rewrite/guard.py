@@ -290,28 +290,31 @@ def decide(
     )
     n = len(todo)
     evident_score = {i: scores[2 * n + k] for k, i in enumerate(mixed)}
-    evident_least = config.min_margin if config.evident_margin is None else config.evident_margin
     for k, i in enumerate(todo):
-        verdict, copy = verdicts[i], scores[n + k]
-        margin = scores[k] - copy
-        least = evident_least if verdict.self_evident else config.min_margin
-        if i in evident_score and margin >= least:
-            margin = scores[k] - evident_score[i]  # what the other edits add by themselves
-            if not margin >= least:
-                gain = evident_score[i] - copy
-                if gain >= evident_least:
-                    reason = (f"accepted in part (self-evident; score margin {gain:+.3f}; the "
-                              f"other edits add {margin:+.3f} < {least:+.3f})")  # fmt: skip
-                    verdicts[i] = Verdict(True, reason, verdict.evident_part, True)
-                    continue
-        if not margin >= least:  # also rejects NaN and -inf
-            verdicts[i] = Verdict(
-                False, f"score margin {margin:+.3f} < {least:+.3f} (model prefers copy)"
-            )
-        else:
-            reason = f"{verdict.reason[:-1]}; score margin {margin:+.3f})"
-            verdicts[i] = Verdict(True, reason, verdict.text, verdict.self_evident)
+        verdicts[i] = _settle(verdicts[i], scores[k], scores[n + k], evident_score.get(i), config)
     return verdicts
+
+
+def _settle(
+    verdict: Verdict, kept: float, copy: float, evident: float | None, config: GuardConfig
+) -> Verdict:
+    """The verdict on what the cheap checks kept, given the model's log-probs of it, of a
+    copy of the original and (for a mixed rewrite) of its self-evident part alone."""
+    assert config.min_margin is not None
+    evident_least = config.min_margin if config.evident_margin is None else config.evident_margin
+    least = evident_least if verdict.self_evident else config.min_margin
+    margin = kept - copy
+    rest = margin if evident is None else kept - evident  # what the other edits add
+    if margin >= least and rest >= least:  # also false for NaN and -inf
+        reason = f"{verdict.reason[:-1]}; score margin {margin:+.3f})"
+        return Verdict(True, reason, verdict.text, verdict.self_evident)
+    if evident is not None and evident - copy >= evident_least:
+        reason = (f"accepted in part (self-evident; score margin {evident - copy:+.3f}; "
+                  f"the other edits add {rest:+.3f} < {least:+.3f})")  # fmt: skip
+        return Verdict(True, reason, verdict.evident_part, True)
+    if margin >= least:
+        return Verdict(False, f"the edits beside a self-evident fix add {rest:+.3f} < {least:+.3f}")
+    return Verdict(False, f"score margin {margin:+.3f} < {least:+.3f} (model prefers copy)")
 
 
 def _loop(original: str, rewrite: str) -> str:
