@@ -85,9 +85,12 @@ def main() -> None:
             f"| full pipeline (default pack + model at {DEFAULT_AGGRESSIVENESS}) "
             f"| {through['fixed']:.1%} | {through['closer']:.1%} | {through['changed']:.1%} |"
         ]
-        lines += ["", "Fixed by noise type (guarded " + str(levels[0]) + "): " + ", ".join(
-            f"{k} {v:.0%}" for k, v in noise["fixed_by_kind"].items()
-        ), ""]  # fmt: skip
+        lines += ["", "By noise type (injected errors fixed):", "",
+                  f"| type | sentences | raw model | guarded {levels[0]} |",
+                  "|---|---|---|---|"]  # fmt: skip
+        lines += [f"| {k} | {v['sentences']} | {v['raw']:.0%} | {v['guarded']:.0%} |"
+                  for k, v in noise["by_kind"].items()]  # fmt: skip
+        lines.append("")
         for bad, out, want in noise["examples"][:4]:
             lines.append(f"- `{bad}` → `{out}`" + (" ✓" if out == want else f" (want `{want}`)"))
         lines.append("")

@@ -108,12 +108,13 @@ def measure_noise(
     def changed(outputs: list[str]) -> float:
         return sum(o != s for o, s in zip(outputs, sample)) / max(len(sample), 1)
 
-    by_kind: dict[str, list[int]] = {}
+    by_kind: dict[str, list[int]] = {}  # kind -> [sentences, fixed raw, fixed guarded]
     default = levels[0]
-    for kind, out, want in zip(kinds, on_noisy.kept[default], clean):
-        counts = by_kind.setdefault(kind, [0, 0])
-        counts[0] += out == want
-        counts[1] += 1
+    for kind, raw, out, want in zip(kinds, on_noisy.raw, on_noisy.kept[default], clean):
+        counts = by_kind.setdefault(kind, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += raw == want
+        counts[2] += out == want
     through: dict[str, float] = {}
     if pipeline is not None:
         repaired = pipeline(noisy)
@@ -129,7 +130,10 @@ def measure_noise(
         "closer_raw": closer(on_noisy.raw),
         "closer": {level: closer(on_noisy.kept[level]) for level in levels},
         "changed": {level: changed(on_clean.kept[level]) for level in levels},
-        "fixed_by_kind": {k: v[0] / v[1] for k, v in sorted(by_kind.items())},
+        "by_kind": {
+            k: {"sentences": v[0], "raw": v[1] / v[0], "guarded": v[2] / v[0]}
+            for k, v in sorted(by_kind.items())
+        },
         "examples": [(b, o, c) for b, o, c in zip(noisy, on_noisy.kept[default], clean) if o != b][
             :8
         ],
