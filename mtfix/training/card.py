@@ -57,8 +57,8 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
         "slips, agreement, tense and number errors, literal calques. It is meant to run behind",
         "mtfix's guard (`mtfix/rewrite/guard.py`), which keeps a rewrite only when it is small,",
         "keeps every protected span, makes only edits that undo known poor-MT errors",
-        "(`mtfix/rewrite/edits.py`, judged edit by edit and clause by clause) and scores better than",
-        "copying the input.",
+        "(`mtfix/rewrite/edits.py`, judged edit by edit and clause by clause) and scores",
+        "better than copying the input.",
         "",
         "## Model",
         f"- architecture: BART (post-norm, learned positions), d_model {shape.get('d_model')}, "
