@@ -6,7 +6,9 @@ rewrites of correct text are mostly of other kinds: a content word dropped ("add
 removed, or changed" -> "added, or changed"), a word mangled ("Federer" ->
 "Federerer"), a quote lost. :func:`unexplained_edits` lists the edits of a rewrite
 that undo none of those errors, and :func:`keep_explained` keeps the others: the
-guard takes a rewrite whole, in part (one bad edit put back) or not at all.
+guard takes a rewrite whole, in part (one bad edit per clause put back) or not at all.
+:func:`classify_edits` names each edit's kind; :func:`self_evident` tells the fixes of
+errors good English never makes (a stutter, "an bus"), which need less proof.
 
 Explained (each the inverse of a noise type):
 
