@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtfix.rewrite.edits import keep_explained, self_evident, unexplained_edits
+from mtfix.rewrite.edits import keep_explained, mend_evident, self_evident, unexplained_edits
 from mtfix.training.noise import NOISE_TYPES
 
 SENTENCES = [
@@ -210,3 +210,22 @@ def test_whatever_is_kept_is_explained(before: list[str], after: list[str]) -> N
     assert (text == rewrite) == (not problems) or original == rewrite
     if self_evident(original, text):
         assert text != original
+
+
+@pytest.mark.parametrize(
+    ("text", "mended"),
+    [
+        ("only those controls controls for which", "only those controls for which"),
+        ("The family is the best, best, best, best!", "The family is the best!"),
+        (" He drove an bus.  A election followed. ", " He drove a bus.  An election followed. "),
+        ("The, The, The basic idea", "The basic idea"),
+        # English says these twice; short names are said twice; numbers are left alone
+        ("Han Han is so so good, he had had enough.", "Han Han is so so good, he had had enough."),
+        ("the ACPI 4.0 4.0 spec", "the ACPI 4.0 4.0 spec"),
+        ("an hour, an SQL query, a European, a unit", "an hour, an SQL query, a European, a unit"),
+        ("black tea, tea farmers", "black tea, tea farmers"),
+    ],
+)  # fmt: skip
+def test_mend_evident_fixes_stutters_and_article_clashes_by_rule(text: str, mended: str) -> None:
+    assert mend_evident(text) == mended
+    assert mended == text or self_evident(text, mended)

@@ -299,3 +299,20 @@ def test_a_model_caught_in_a_loop_is_refused_whole() -> None:
     )
     verdict = judge(original, rewrite, (), GuardConfig(max_edit_ratio=1, explained_only=True))
     assert not verdict.accepted and verdict.reason == "degenerate rewrite: 'macros' over and over"
+
+
+def test_the_guard_mends_a_stutter_the_model_left_when_the_model_prefers_it() -> None:
+    config = GuardConfig.from_aggressiveness(0.25)
+    original = "Only those controls controls for which the filter returns true are added."
+    mended = "Only those controls for which the filter returns true are added."
+    scorer = FakeScorer({(original, mended): -10.0, (original, original): -12.0})
+    verdict = decide(scorer, [original], [original], None, config)[0]
+    assert verdict.accepted and verdict.text == mended and verdict.self_evident
+    assert "mended by rule, the model's rewrite not kept: unchanged" in verdict.reason
+    # the model prefers the original: nothing is changed
+    scorer = FakeScorer({(original, mended): -12.0, (original, original): -10.0})
+    assert not decide(scorer, [original], [original], None, config)[0].accepted
+    # without a model to ask (no scorer, or aggressiveness 0), no rule fix either
+    assert not decide(None, [original], [original], None, config)[0].accepted
+    never = GuardConfig.from_aggressiveness(0.0)
+    assert not decide(FakeScorer({}), [original], [original], None, never)[0].accepted

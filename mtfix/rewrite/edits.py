@@ -91,6 +91,45 @@ def evident_part(original: str, rewrite: str) -> str:
     return part if self_evident(original, part) else original
 
 
+def mend_evident(text: str) -> str:
+    """``text`` with its self-evident errors mended by rule: a word said twice in a row,
+    or three times or more around commas, said once ("controls controls", "best, best,
+    best"), and "a"/"an" made to fit the next sound ("an bus" -> "a bus").
+
+    Not said twice: the words English doubles ("so so", "had had") and short names
+    ("Han Han"); numbers are left alone. The guard proposes this text when the model
+    missed these errors, and keeps it only if the model prefers it to the original."""
+    tokens, gaps = _tokens(text)
+    low = [t.lower() for t in tokens]
+    kept: list[int] = []
+    i = 0
+    while i < len(tokens):
+        kept.append(i)
+        word, nxt = low[i], i + 1
+        if word[0].isalpha() and word not in _SAID_TWICE:
+            if not _SHORT_NAME.fullmatch(tokens[i]):
+                while nxt < len(tokens) and low[nxt] == word:
+                    nxt += 1
+            end = i
+            while end + 2 < len(tokens) and low[end + 1] == "," and low[end + 2] == word:
+                end += 2
+            if (end - i) // 2 + 1 >= 3:
+                nxt = max(nxt, end + 1)
+        i = nxt
+    words = [tokens[k] for k in kept]
+    for n, (article, word) in enumerate(zip(words, words[1:])):
+        if _clashes(article, word):
+            swapped = "an" if article.lower() == "a" else "a"
+            words[n] = swapped.capitalize() if article[0].isupper() else swapped
+    out = [gaps[0]]
+    for n, (k, word) in enumerate(zip(kept, words)):
+        out += [gaps[k] if n else "", word]
+    return "".join(out) + gaps[-1]
+
+
+_SHORT_NAME = re.compile(r"[A-Z][a-z]{1,4}")  # "Han Han", "Walla Walla": names said twice
+
+
 def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     """Each edit turning ``original`` into ``rewrite`` as ``(kind, description)``.
 

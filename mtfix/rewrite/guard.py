@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from .edits import edit_kinds, evident_part, keep_explained, self_evident
+from .edits import edit_kinds, evident_part, keep_explained, mend_evident, self_evident
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
@@ -261,7 +261,9 @@ def decide(
     e-mail addresses in the original are always added). The margin check runs only
     when ``config.min_margin`` is set and ``backend`` has a ``score`` method: both
     the rewrite and a copy of the original are scored in one call, and the rewrite is
-    kept only if its log-prob beats the copy's by ``min_margin``.
+    kept only if its log-prob beats the copy's by ``min_margin``. Where no rewrite is
+    kept, the self-evident errors the model left are mended by rule
+    (:func:`mtfix.rewrite.edits.mend_evident`), if the model prefers the result.
     """
     if len(originals) != len(rewrites):
         raise ValueError("decide: originals and rewrites differ in length")
@@ -273,12 +275,24 @@ def decide(
     if config.min_margin is None or not isinstance(backend, Scorer):
         return verdicts
     todo = [i for i, v in enumerate(verdicts) if v.accepted]
-    if not todo:
-        return verdicts
     if math.isinf(config.min_margin) and config.min_margin > 0:
         for i in todo:
             verdicts[i] = Verdict(False, "aggressiveness 0: no rewrite accepted")
         return verdicts
+    if todo:
+        _score_kept(backend, originals, verdicts, todo, config)
+    _mend_the_rest(backend, originals, verdicts, spans, config)
+    return verdicts
+
+
+def _score_kept(
+    backend: Scorer,
+    originals: Sequence[str],
+    verdicts: list[Verdict],
+    todo: Sequence[int],
+    config: GuardConfig,
+) -> None:
+    """The margin check of the rewrites ``todo`` the cheap checks kept."""
     # Score what is kept, a copy, and the self-evident part of a mixed rewrite: a stutter
     # deleted gains so much that it would carry any edit beside it ("The, The, The Star"
     # fixed, "America the Beautiful" wrongly shortened in the same sentence).
@@ -292,7 +306,42 @@ def decide(
     evident_score = {i: scores[2 * n + k] for k, i in enumerate(mixed)}
     for k, i in enumerate(todo):
         verdicts[i] = _settle(verdicts[i], scores[k], scores[n + k], evident_score.get(i), config)
-    return verdicts
+
+
+def _evident_least(config: GuardConfig) -> float:
+    """The margin a self-evident fix needs (the plain one when none is set for it)."""
+    least = config.min_margin if config.evident_margin is None else config.evident_margin
+    return math.inf if least is None else least
+
+
+def _mend_the_rest(
+    backend: Scorer,
+    originals: Sequence[str],
+    verdicts: list[Verdict],
+    spans: Sequence[Sequence[str]],
+    config: GuardConfig,
+) -> None:
+    """Where no rewrite was kept, mend the self-evident errors by rule (a stutter the
+    model left, "an bus") and keep that when the model prefers it to the original."""
+    proposals: dict[int, Verdict] = {}
+    for i, (verdict, original) in enumerate(zip(verdicts, originals)):
+        mended = original if verdict.accepted else mend_evident(original)
+        if mended != original:
+            protected = list(spans[i]) + protected_spans(original)
+            proposal = judge(original, mended, protected, config, name_spans=names(original))
+            if proposal.accepted and proposal.self_evident:
+                proposals[i] = proposal
+    if not proposals:
+        return
+    sources = [originals[i] for i in proposals]
+    scores = backend.score(sources + sources, [p.text for p in proposals.values()] + sources)
+    least = _evident_least(config)
+    for k, (i, proposal) in enumerate(proposals.items()):
+        margin = scores[k] - scores[len(proposals) + k]
+        if margin >= least:
+            reason = (f"{proposal.reason[:-1]}; mended by rule, the model's rewrite not "
+                      f"kept: {verdicts[i].reason}; score margin {margin:+.3f})")  # fmt: skip
+            verdicts[i] = Verdict(True, reason, proposal.text, True)
 
 
 def _settle(
@@ -300,8 +349,8 @@ def _settle(
 ) -> Verdict:
     """The verdict on what the cheap checks kept, given the model's log-probs of it, of a
     copy of the original and (for a mixed rewrite) of its self-evident part alone."""
-    assert config.min_margin is not None
-    evident_least = config.min_margin if config.evident_margin is None else config.evident_margin
+    assert config.min_margin is not None  # decide() scores only then
+    evident_least = _evident_least(config)
     least = evident_least if verdict.self_evident else config.min_margin
     margin = kept - copy
     rest = margin if evident is None else kept - evident  # what the other edits add
