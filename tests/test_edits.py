@@ -229,3 +229,14 @@ def test_whatever_is_kept_is_explained(before: list[str], after: list[str]) -> N
 def test_mend_evident_fixes_stutters_and_article_clashes_by_rule(text: str, mended: str) -> None:
     assert mend_evident(text) == mended
     assert mended == text or self_evident(text, mended)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + ["Han", "so", "4.0", "election", "  "]), max_size=16))
+def test_mend_evident_only_deletes_words_and_mends_articles(words: list[str]) -> None:
+    text = " ".join(words)
+    mended = mend_evident(text)
+    assert mend_evident(mended) == mended
+    kept = [w for w in mended.split() if w.lower() not in ("a", "an")]
+    assert len(mended.split()) <= len(text.split())
+    assert set(kept) <= set(text.split())

@@ -99,7 +99,18 @@ def mend_evident(text: str) -> str:
     Not said twice: the words English doubles ("so so", "had had") and short names
     ("Han Han"); numbers are left alone. The guard proposes this text when the model
     missed these errors, and keeps it only if the model prefers it to the original."""
+    for _ in range(3):  # a mend can make another ("an an apple" -> "a an apple" -> ...)
+        mended = _mend_once(text)
+        if mended == text:
+            break
+        text = mended
+    return text
+
+
+def _mend_once(text: str) -> str:
     tokens, gaps = _tokens(text)
+    if not tokens:
+        return text
     low = [t.lower() for t in tokens]
     kept: list[int] = []
     i = 0
@@ -118,7 +129,7 @@ def mend_evident(text: str) -> str:
         i = nxt
     words = [tokens[k] for k in kept]
     for n, (article, word) in enumerate(zip(words, words[1:])):
-        if _clashes(article, word):
+        if _clashes(article, word) and word.lower() not in ARTICLES:
             swapped = "an" if article.lower() == "a" else "a"
             words[n] = swapped.capitalize() if article[0].isupper() else swapped
     out = [gaps[0]]
