@@ -173,8 +173,10 @@ def test_a_clause_with_several_bad_edits_is_put_back_and_the_other_clauses_kept(
 @pytest.mark.parametrize(
     ("original", "rewrite", "evident"),
     [
-        ("He is driving an bus.", "He is driving the bus.", True),
-        ("A election turnover of 60%.", "The election turnover of 60%.", True),
+        ("He is driving an bus.", "He is driving a bus.", True),
+        ("A election turnover of 60%.", "An election turnover of 60%.", True),
+        # "the" for a clashing "an" mends the clash, but the choice of article is no mend
+        ("He is driving an bus.", "He is driving the bus.", False),
         ("malicious, malicious, malicious marketing", "malicious marketing", True),
         ("the the shop and an bus", "the shop and a bus", True),
         # no clash to begin with: "an SQL query", "a European", "a university"
@@ -223,6 +225,9 @@ def test_whatever_is_kept_is_explained(before: list[str], after: list[str]) -> N
         ("Han Han is so so good, he had had enough.", "Han Han is so so good, he had had enough."),
         ("the ACPI 4.0 4.0 spec", "the ACPI 4.0 4.0 spec"),
         ("an hour, an SQL query, a European, a unit", "an hour, an SQL query, a European, a unit"),
+        ("an X-ray, an x86 box, an MBAs course", "an X-ray, an x86 box, an MBAs course"),
+        ("I think that that is so. What it is is this. They do do it.",
+         "I think that that is so. What it is is this. They do do it."),
         ("black tea, tea farmers", "black tea, tea farmers"),
     ],
 )  # fmt: skip

@@ -228,6 +228,8 @@ def test_a_word_repeated_at_the_start_or_around_a_comma_is_no_name() -> None:
     kim = judge("Numbers drop under Kim Kim now.", "Numbers drop under Kim now.",
                 names("Numbers drop under Kim Kim now."), config)  # fmt: skip
     assert not kim.accepted and kim.reason == "lost protected span 'Kim'"
+    han = "Han Han is a famous blogger."
+    assert not judge(han, "Han is a famous blogger.", names(han), config).accepted
     walla = "They drove to Walla Walla in May."
     assert not judge(walla, "They drove to Walla in May.", names(walla), config).accepted
 
@@ -286,6 +288,15 @@ def test_a_name_may_come_back_in_its_other_number() -> None:
     assert not verdict.accepted and verdict.reason == "lost protected span 'Africans'"
     mangled = decide(None, ["Agassi met Federer."], ["Agassi met Federerer."], None, config)
     assert not mangled[0].accepted
+    # a name ending in "s" is no plural: "Williams", "Athens" come back as they are
+    for original, rewrite in [
+        (
+            "Yesterday I met Serena Williams at the club.",
+            "Yesterday I met Serena William at the club.",
+        ),
+        ("They flew to Athens in May.", "They flew to Athen in May."),
+    ]:
+        assert not decide(None, [original], [rewrite], None, config)[0].accepted, original
 
 
 def test_a_model_caught_in_a_loop_is_refused_whole() -> None:
@@ -299,6 +310,11 @@ def test_a_model_caught_in_a_loop_is_refused_whole() -> None:
     )
     verdict = judge(original, rewrite, (), GuardConfig(max_edit_ratio=1, explained_only=True))
     assert not verdict.accepted and verdict.reason == "degenerate rewrite: 'macros' over and over"
+    # articles put back into word-by-word MT are no loop
+    bare = "Government said that president will visit capital with minister and mayor."
+    fixed = "The government said that the president will visit the capital with the minister."
+    looped = judge(bare, fixed, (), GuardConfig(max_edit_ratio=1, min_length_ratio=0.5))
+    assert "degenerate" not in looped.reason
 
 
 def test_the_guard_mends_a_stutter_the_model_left_when_the_model_prefers_it() -> None:
@@ -316,3 +332,6 @@ def test_the_guard_mends_a_stutter_the_model_left_when_the_model_prefers_it() ->
     assert not decide(None, [original], [original], None, config)[0].accepted
     never = GuardConfig.from_aggressiveness(0.0)
     assert not decide(FakeScorer({}), [original], [original], None, never)[0].accepted
+    # aggressiveness 0 takes no self-evident rewrite either, with or without a scorer
+    assert not decide(None, [original], [mended], None, never)[0].accepted
+    assert not judge(original, mended, (), never).accepted

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..training.noise import ARTICLES, AUXILIARIES, PREPOSITIONS, SUBJECTS
 from .edits import edit_kinds, evident_part, keep_explained, mend_evident, self_evident
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
@@ -172,6 +173,8 @@ def judge(
     country"): a name is kept, and the edit check still judges the inflection."""
     if rewrite == original:
         return Verdict(False, "unchanged")
+    if config.max_edits < 0:
+        return Verdict(False, "aggressiveness 0: no rewrite accepted")
     if not rewrite.strip():
         return Verdict(False, "empty rewrite")
 
@@ -182,7 +185,7 @@ def judge(
     # Path, Path, Path Objects") or doubled unless it is a short name ("Timing Timing",
     # "PC PC") is a duplicate to delete; "Han Han" and "Walla Walla" are names, and
     # "Shark, Shark, what" may be English, as the edit check agrees.
-    baseline = _SAFE_REPEAT.sub(lambda m: m["first"] or m["word"] or m["double"], original.lstrip())
+    baseline = _SAFE_REPEAT.sub(_said_once, original.lstrip())
 
     def lost(candidate: str) -> list[str]:
         strict = [(span, (span,)) for span in dict.fromkeys(protected)]
@@ -373,10 +376,16 @@ def _loop(original: str, rewrite: str) -> str:
     copies, it never adds them."""
     added = Counter(_LOOP_WORD.findall(rewrite.lower()))
     added.subtract(_LOOP_WORD.findall(original.lower()))
-    return next((word for word, extra in added.most_common(1) if extra >= 3), "")
+    return next(
+        (w for w, extra in added.most_common() if extra >= 3 and w not in _FUNCTION_WORDS), ""
+    )
 
 
 _LOOP_WORD = re.compile(r"[^\W\d_]{3,}")
+# Words a fix may add many times: articles put back into word-by-word MT, say.
+_FUNCTION_WORDS = (
+    ARTICLES | SUBJECTS | AUXILIARIES | frozenset(PREPOSITIONS) | {"and", "but", "this", "that"}
+)
 
 
 def _occurrences(text: str, *spans: str) -> int:
@@ -384,11 +393,17 @@ def _occurrences(text: str, *spans: str) -> int:
     return sum(len(re.findall(rf"(?<!\w){re.escape(span)}(?!\w)", text)) for span in spans)
 
 
-def _numbers(name: str) -> tuple[str, str]:
-    """A name and its other number: "FIFOs" -> "FIFO", "African" -> "Africans"."""
-    if name.endswith("s") and not name.endswith("ss"):
-        return name, name[:-1]
-    return name, name + "s"
+def _numbers(name: str) -> tuple[str, ...]:
+    """A name and its other number when it has one: "FIFOs" -> "FIFO", "African" ->
+    "Africans"; "Williams", "Athens" or "Evan" only as they are."""
+    singular = name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+    if _COUNTABLE_NAME.fullmatch(singular):
+        return (name, singular) if singular != name else (name, name + "s")
+    return (name,)
+
+
+# An acronym or a CamelCase word ("FIFO", "CloseReq"), or a demonym ("African", "Korean").
+_COUNTABLE_NAME = re.compile(r"\w+[A-Z]\w*|[A-Z][a-z]{3,}an")
 
 
 _SAFE_REPEAT = re.compile(
@@ -396,6 +411,18 @@ _SAFE_REPEAT = re.compile(
     r"|\b(?P<word>\w+)(?:, (?P=word)\b){2,}"
     r"|\b(?P<double>(?![A-Z][a-z]{1,4}\b)\w+)(?:\s+(?P=double)\b)+"
 )
+
+
+def _said_once(repeat: re.Match[str]) -> str:
+    """A repeat matched by ``_SAFE_REPEAT`` said once; a short name doubled at the start
+    ("Han Han is a blogger") stays as it is, a doubled "The" does not."""
+    first = repeat["first"]
+    if first and _SHORT_TITLE.fullmatch(first) and first.lower() not in _FUNCTION_WORDS:
+        return repeat.group(0)
+    return first or repeat["word"] or repeat["double"]
+
+
+_SHORT_TITLE = re.compile(r"[A-Z][a-z]{1,3}")
 _REPEAT = re.compile(r"(?<![\w'’-])(\w[\w'’-]*)(?:[,;]?\s+\1(?![\w'’-]))+", re.IGNORECASE)
 
 
