@@ -50,8 +50,8 @@ _PAIRS = frozenset(
     for pair in ((past, present), (present, past))
 )
 _INFLECTIONS = ("s", "es", "ed", "d", "ing")
-_INSERTABLE = ARTICLES | SUBJECTS
-_NOT_A_NOUN_PHRASE = ARTICLES | _PREPOSITIONS | AUXILIARIES | SUBJECTS
+#: Words no noun phrase starts with, and that a fix may add many times.
+FUNCTION_WORDS = ARTICLES | _PREPOSITIONS | AUXILIARIES | SUBJECTS
 _MODALS = frozenset({"will", "would", "can", "could", "shall", "should", "may", "might", "must"})
 
 
@@ -75,7 +75,11 @@ def self_evident(original: str, rewrite: str) -> bool:
     deleted (with the commas of its copies: "the the", "malicious, malicious,
     malicious") or an article that clashed with the sound after it replaced ("an bus").
     Good English almost never has these, so their fixes need less proof than others."""
-    kinds = edit_kinds(original, rewrite)
+    return evident_kinds(edit_kinds(original, rewrite))
+
+
+def evident_kinds(kinds: set[str | None]) -> bool:
+    """Whether edits of ``kinds`` (:func:`edit_kinds`) are all self-evident fixes."""
     return bool(kinds) and kinds <= _EVIDENT
 
 
@@ -139,9 +143,6 @@ def _mend_once(text: str) -> str:
 
 
 _SHORT_NAME = re.compile(r"[A-Z][a-z]{1,4}")  # "Han Han", "Walla Walla": names said twice
-# Doubles English makes, which a rule does not mend (the model may): "I think that that is
-# wrong", "what it is is", "they do do it".
-_DOUBLED_IN_ENGLISH = frozenset({"so", "had", "bye", "ha", "that", "is", "do", "does", "did"})
 
 
 def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
@@ -253,7 +254,7 @@ def _dangling_of(tokens: list[str], i: int) -> bool:
     if "of" in (two_back, tokens[i + 2] if i + 2 < len(tokens) else ""):
         return True
     following = tokens[i + 1] if i + 1 < len(tokens) else ""
-    return not following[:1].isalnum() or following in _NOT_A_NOUN_PHRASE
+    return not following[:1].isalnum() or following in FUNCTION_WORDS
 
 
 def _possessives(tokens: list[str]) -> int:
@@ -339,6 +340,9 @@ def _is_repeat(tokens: list[str], i: int) -> bool:
 _PLURAL_PRONOUNS = frozenset({"these", "those"})
 _PRONOUN_USE = _PREPOSITIONS | {"who", "whom", "whose", "which", "that"}
 _SAID_TWICE = frozenset({"so", "had", "bye", "ha"})
+# Doubles English makes, which a rule does not mend (the model may): "I think that that is
+# wrong", "what it is is", "they do do it".
+_DOUBLED_IN_ENGLISH = _SAID_TWICE | {"that", "is", "do", "does", "did"}
 _CLAUSE_PUNCTUATION = frozenset(",;:.!?()")
 
 

@@ -35,8 +35,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from ..training.noise import ARTICLES, AUXILIARIES, PREPOSITIONS, SUBJECTS
-from .edits import edit_kinds, evident_part, keep_explained, mend_evident, self_evident
+from .edits import (
+    FUNCTION_WORDS,
+    edit_kinds,
+    evident_kinds,
+    evident_part,
+    keep_explained,
+    mend_evident,
+)
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
@@ -220,8 +226,9 @@ def judge(
             f"[{config.min_length_ratio:.2f}, {config.max_length_ratio:.2f}]",
         )
     # What the kept edits fix, for the record ("repeat, inflection").
-    fixes = ", ".join(sorted({kind for kind in edit_kinds(original, rewrite) if kind}))
-    if self_evident(original, rewrite):
+    kinds = edit_kinds(original, rewrite)
+    fixes = ", ".join(sorted({kind for kind in kinds if kind}))
+    if evident_kinds(kinds):
         # A stutter of four copies is a big edit, but every word of it is proof.
         reason = f"accepted{left_out} (self-evident: {fixes})"
         return Verdict(True, reason, rewrite, self_evident=True)
@@ -383,9 +390,7 @@ def _loop(original: str, rewrite: str) -> str:
 
 _LOOP_WORD = re.compile(r"[^\W\d_]{3,}")
 # Words a fix may add many times: articles put back into word-by-word MT, say.
-_FUNCTION_WORDS = (
-    ARTICLES | SUBJECTS | AUXILIARIES | frozenset(PREPOSITIONS) | {"and", "but", "this", "that"}
-)
+_FUNCTION_WORDS = FUNCTION_WORDS | {"and", "but", "this", "that"}
 
 
 def _occurrences(text: str, *spans: str) -> int:
