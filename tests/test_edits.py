@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtfix.rewrite.edits import keep_explained, mend_evident, self_evident, unexplained_edits
+from mtfix.rewrite.edits import (
+    CLASH_CHOICE,
+    clash_mended,
+    edit_kinds,
+    keep_explained,
+    mend_evident,
+    self_evident,
+    unexplained_edits,
+)
 from mtfix.training.noise import NOISE_TYPES
 
 SENTENCES = [
@@ -245,3 +253,22 @@ def test_mend_evident_only_deletes_words_and_mends_articles(words: list[str]) ->
     kept = [w for w in mended.split() if w.lower() not in ("a", "an")]
     assert len(mended.split()) <= len(text.split())
     assert set(kept) <= set(text.split())
+
+
+@pytest.mark.parametrize(
+    ("original", "rewrite", "mended"),
+    [
+        ("He is driving an bus.", "He is driving the bus.", "He is driving a bus."),
+        ("A election was held.", "The election was held.", "An election was held."),
+        ("the the shop and an bus", "the shop and the bus", "the shop and a bus"),
+        # no clash to mend: "the" for an article that fit is a plain article edit
+        ("He met a European.", "He met the European.", "He met the European."),
+        ("He is driving an bus.", "He is driving a bus.", "He is driving a bus."),
+    ],
+)  # fmt: skip
+def test_the_for_a_clashing_article_is_a_choice_beside_the_plain_mend(
+    original: str, rewrite: str, mended: str
+) -> None:
+    assert clash_mended(original, rewrite) == mended
+    choice = CLASH_CHOICE in edit_kinds(original, rewrite)
+    assert choice is (mended != rewrite)

@@ -335,3 +335,29 @@ def test_the_guard_mends_a_stutter_the_model_left_when_the_model_prefers_it() ->
     # aggressiveness 0 takes no self-evident rewrite either, with or without a scorer
     assert not decide(None, [original], [mended], None, never)[0].accepted
     assert not judge(original, mended, (), never).accepted
+
+
+def test_the_for_a_clashing_article_is_weighed_against_the_plain_mend() -> None:
+    config = GuardConfig.from_aggressiveness(0.25)  # margin 4, for self-evident fixes 0
+    original = "He is driving an bus to work."
+    the, plain = "He is driving the bus to work.", "He is driving a bus to work."
+    verdict = judge(original, the, (), config)
+    assert verdict.accepted and verdict.clash_choice and verdict.evident_part == plain
+
+    def run(the_score: float, plain_score: float, copy: float = -20.0) -> object:
+        scorer = FakeScorer({(original, the): the_score, (original, plain): plain_score,
+                             (original, original): copy})  # fmt: skip
+        return decide(scorer, [original], [the], None, config)[0]
+
+    # "the" beats the copy by less than the full margin, but the model prefers it to "a"
+    kept = run(-19.5, -20.0, copy=-21.0)
+    assert kept.accepted and kept.text == the  # type: ignore[attr-defined]
+    # the model prefers "a": the plain mend is kept
+    plain_kept = run(-20.5, -20.0, copy=-21.0)
+    assert plain_kept.accepted and plain_kept.text == plain  # type: ignore[attr-defined]
+    assert "the other edits add -0.500 < +0.000" in plain_kept.reason  # type: ignore[attr-defined]
+    # the model prefers the clash to either mend: nothing changes
+    assert not run(-25.0, -24.0).accepted  # type: ignore[attr-defined]
+    # beside another kind of edit, "the" needs the full margin as before
+    both = judge("He drive an bus to work.", "He drives the bus to work.", (), config)
+    assert both.accepted and not both.clash_choice and not both.self_evident

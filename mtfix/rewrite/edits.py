@@ -85,6 +85,29 @@ def evident_kinds(kinds: set[str | None]) -> bool:
 
 _EVIDENT = frozenset({"repeat", "comma", "a/an clash"})
 
+#: The kind of "the" put for an article that clashed with the next sound ("an bus" ->
+#: "the bus"): the clash is mended either way, so the guard weighs it against the plain
+#: mend ("a bus", :func:`clash_mended`) rather than against the copy.
+CLASH_CHOICE = "the for a/an clash"
+
+
+def clash_mended(original: str, rewrite: str) -> str:
+    """``rewrite`` with each "the" it put for a clashing article made the plain a/an
+    mend instead ("an bus" -> "the bus" gives "a bus"); ``rewrite`` when it has none."""
+    old_tokens = _TOKEN.findall(original)
+    tokens, gaps = _tokens(rewrite)
+    low_old, low_new = [t.lower() for t in old_tokens], [t.lower() for t in tokens]
+    matcher = SequenceMatcher(a=low_old, b=low_new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for i, j in zip(range(i1, i2), range(j1, j2)):
+            following = old_tokens[i + 1 : i + 2]
+            if _substitution(low_old[i], low_new[j], following) == CLASH_CHOICE:
+                swapped = "an" if low_old[i] == "a" else "a"
+                tokens[j] = swapped.capitalize() if tokens[j][0].isupper() else swapped
+    return "".join(g + t for g, t in zip(gaps, tokens)) + gaps[-1]
+
 
 def evident_part(original: str, rewrite: str) -> str:
     """``original`` with only the self-evident edits of ``rewrite`` made (see
@@ -151,7 +174,8 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     Kinds: ``repeat``, ``doubled auxiliary``, ``doubled modal``, ``comma``, ``the before
     a name``, ``dangling of`` (deletions); ``article``, ``subject`` (insertions);
     ``article``, ``a/an clash`` (an article that clashed with the next word's sound),
-    ``preposition``, ``inflection`` (one word for another); ``move``. An
+    ``the for a/an clash`` (:data:`CLASH_CHOICE`), ``preposition``, ``inflection`` (one
+    word for another); ``move``. An
     edit that undoes no known MT error has the kind ``None``.
     """
     before, after = _TOKEN.findall(original), _TOKEN.findall(rewrite)
@@ -210,8 +234,12 @@ def _substitution(old: str, new: str, following: Sequence[str] = ()) -> str | No
     if old in _PLURAL_PRONOUNS and new not in _PLURAL_PRONOUNS and after in _PRONOUN_USE:
         return None  # "except those with ports", "those who": a pronoun, not a determiner
     if old in ARTICLES and new in ARTICLES:
-        clash = following and _clashes(old, following[0]) and {old, new} == {"a", "an"}
-        return "a/an clash" if clash else "article"  # "the" for "an" is a choice, not a mend
+        if following and _clashes(old, following[0]):
+            if {old, new} == {"a", "an"}:
+                return "a/an clash"
+            if new == "the":  # mends the clash too, but which article is a choice
+                return CLASH_CHOICE
+        return "article"
     if old in _PREPOSITIONS and new in _PREPOSITIONS:
         return "preposition"
     return "inflection"

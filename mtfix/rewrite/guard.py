@@ -36,7 +36,9 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from .edits import (
+    CLASH_CHOICE,
     FUNCTION_WORDS,
+    clash_mended,
     edit_kinds,
     evident_kinds,
     evident_part,
@@ -135,6 +137,10 @@ class Verdict:
     evident_part: str = ""
     """When the text mixes self-evident fixes with other edits: the original with the
     self-evident ones alone (the other edits must then earn the margin by themselves)."""
+    clash_choice: bool = False
+    """Whether the edits beyond ``evident_part`` only put "the" for a clashing article
+    ("an bus" -> "the bus" beside "a bus"): both mend the clash, so "the" needs only the
+    ``evident_margin`` over the plain mend, not the full margin."""
 
 
 @runtime_checkable
@@ -232,6 +238,10 @@ def judge(
         # A stutter of four copies is a big edit, but every word of it is proof.
         reason = f"accepted{left_out} (self-evident: {fixes})"
         return Verdict(True, reason, rewrite, self_evident=True)
+    if CLASH_CHOICE in kinds and evident_kinds(kinds - {CLASH_CHOICE} | {"a/an clash"}):
+        reason = f"accepted{left_out} (self-evident with a choice: {fixes})"
+        mended = clash_mended(original, rewrite)
+        return Verdict(True, reason, rewrite, evident_part=mended, clash_choice=True)
     before, after = _WORDS.findall(original), _WORDS.findall(rewrite)
     distance = word_edit_distance(before, after)
     edits = distance / max(len(before), 1)
@@ -362,17 +372,22 @@ def _settle(
     assert config.min_margin is not None  # decide() scores only then
     evident_least = _evident_least(config)
     least = evident_least if verdict.self_evident else config.min_margin
+    least_rest = least
+    if verdict.clash_choice:  # "the bus" for "an bus": weighed against "a bus"
+        least = least_rest = evident_least
     margin = kept - copy
     rest = margin if evident is None else kept - evident  # what the other edits add
-    if margin >= least and rest >= least:  # also false for NaN and -inf
+    if margin >= least and rest >= least_rest:  # also false for NaN and -inf
         reason = f"{verdict.reason[:-1]}; score margin {margin:+.3f})"
         return Verdict(True, reason, verdict.text, verdict.self_evident)
     if evident is not None and evident - copy >= evident_least:
         reason = (f"accepted in part (self-evident; score margin {evident - copy:+.3f}; "
-                  f"the other edits add {rest:+.3f} < {least:+.3f})")  # fmt: skip
+                  f"the other edits add {rest:+.3f} < {least_rest:+.3f})")  # fmt: skip
         return Verdict(True, reason, verdict.evident_part, True)
     if margin >= least:
-        return Verdict(False, f"the edits beside a self-evident fix add {rest:+.3f} < {least:+.3f}")
+        return Verdict(
+            False, f"the edits beside a self-evident fix add {rest:+.3f} < {least_rest:+.3f}"
+        )
     return Verdict(False, f"score margin {margin:+.3f} < {least:+.3f} (model prefers copy)")
 
 
