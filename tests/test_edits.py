@@ -231,6 +231,9 @@ def test_whatever_is_kept_is_explained(before: list[str], after: list[str]) -> N
         ("The, The, The basic idea", "The basic idea"),
         # English says these twice; short names are said twice; numbers are left alone
         ("Han Han is so so good, he had had enough.", "Han Han is so so good, he had had enough."),
+        ("We met in Walla Walla.", "We met in Walla Walla."),
+        # a short common word capitalised is no name: "Find Find", "Data Data" are stutters
+        ("Find Find the bug. See Data Data here.", "Find the bug. See Data here."),
         ("the ACPI 4.0 4.0 spec", "the ACPI 4.0 4.0 spec"),
         ("an hour, an SQL query, a European, a unit", "an hour, an SQL query, a European, a unit"),
         ("an X-ray, an x86 box, an MBAs course", "an X-ray, an x86 box, an MBAs course"),
@@ -272,3 +275,24 @@ def test_the_for_a_clashing_article_is_a_choice_beside_the_plain_mend(
     assert clash_mended(original, rewrite) == mended
     choice = CLASH_CHOICE in edit_kinds(original, rewrite)
     assert choice is (mended != rewrite)
+
+
+def test_the_shipped_common_words_are_what_their_script_builds() -> None:
+    import importlib.util
+
+    from mtfix.rewrite import edits
+
+    from .conftest import ROOT, shared_file
+
+    corpus = shared_file("corpus/english-news-wmt.txt.gz").parent
+    spec = importlib.util.spec_from_file_location(
+        "build_common_words", ROOT / "scripts" / "build_common_words.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    built = script.common_words(sorted(corpus.glob("*.txt.gz")))
+    shipped = (ROOT / "mtfix" / "rewrite" / "common_words.txt").read_text("utf-8").splitlines()
+    assert built == [line for line in shipped if not line.startswith("#")]
+    assert {"find", "data", "when"} <= edits._common_words()
+    assert not {"han", "walla", "king"} & edits._common_words()

@@ -232,6 +232,14 @@ def test_a_word_repeated_at_the_start_or_around_a_comma_is_no_name() -> None:
     assert not judge(han, "Han is a famous blogger.", names(han), config).accepted
     walla = "They drove to Walla Walla in May."
     assert not judge(walla, "They drove to Walla in May.", names(walla), config).accepted
+    # a common English word said twice is a stutter, at the start or not
+    for original, rewrite in [
+        ("Find Find something wrong with this?", "Find something wrong with this?"),
+        ("When, When, When she is tired, she sleeps.", "When she is tired, she sleeps."),
+        ("Try Try talking to them.", "Try talking to them."),
+        ("The file says Data Data is loop backed.", "The file says Data is loop backed."),
+    ]:  # fmt: skip
+        assert judge(original, rewrite, names(original), config).accepted, original
 
 
 def test_a_rewrite_is_kept_in_part_when_only_some_edits_are_explained() -> None:

@@ -35,6 +35,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
+from functools import cache
+from importlib.resources import files
 from itertools import combinations
 
 from ..training.noise import AGREEMENT, ARTICLES, AUXILIARIES, IRREGULAR_PAST, SUBJECTS, TENSE
@@ -145,7 +147,7 @@ def _mend_once(text: str) -> str:
         kept.append(i)
         word, nxt = low[i], i + 1
         if word[0].isalpha() and word not in _DOUBLED_IN_ENGLISH:
-            if not _SHORT_NAME.fullmatch(tokens[i]):
+            if not may_be_doubled_name(tokens[i]):
                 while nxt < len(tokens) and low[nxt] == word:
                     nxt += 1
             end = i
@@ -165,7 +167,23 @@ def _mend_once(text: str) -> str:
     return "".join(out) + gaps[-1]
 
 
-_SHORT_NAME = re.compile(r"[A-Z][a-z]{1,4}")  # "Han Han", "Walla Walla": names said twice
+_SHORT_NAME = re.compile(r"[A-Z][a-z]{1,4}")
+
+
+def may_be_doubled_name(word: str) -> bool:
+    """Whether ``word`` said twice in a row may be a name ("Han Han", "Walla Walla")
+    rather than a stutter: a short capitalised word that is no common English word
+    ("Find Find", "Data Data", "The The" are stutters)."""
+    return bool(_SHORT_NAME.fullmatch(word)) and word.lower() not in _common_words()
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """Short English words that are rarely names (``common_words.txt``, built by
+    ``scripts/build_common_words.py`` from clean English corpora)."""
+    text = files(__package__).joinpath("common_words.txt").read_text("utf-8")
+    words = (line.strip() for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(word for word in words if word) | FUNCTION_WORDS
 
 
 def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:

@@ -43,6 +43,7 @@ from .edits import (
     evident_kinds,
     evident_part,
     keep_explained,
+    may_be_doubled_name,
     mend_evident,
 )
 
@@ -429,20 +430,19 @@ _COUNTABLE_NAME = re.compile(r"\w+[A-Z]\w*|[A-Z][a-z]{3,}an")
 _SAFE_REPEAT = re.compile(
     r"^(?P<first>\w[\w'’-]*)(?:,?\s+(?P=first)(?![\w'’-]))+"
     r"|\b(?P<word>\w+)(?:, (?P=word)\b){2,}"
-    r"|\b(?P<double>(?![A-Z][a-z]{1,4}\b)\w+)(?:\s+(?P=double)\b)+"
+    r"|\b(?P<double>\w+)(?:\s+(?P=double)\b)+"
 )
 
 
 def _said_once(repeat: re.Match[str]) -> str:
-    """A repeat matched by ``_SAFE_REPEAT`` said once; a short name doubled at the start
-    ("Han Han is a blogger") stays as it is, a doubled "The" does not."""
-    first = repeat["first"]
-    if first and _SHORT_TITLE.fullmatch(first) and first.lower() not in _FUNCTION_WORDS:
+    """A repeat matched by ``_SAFE_REPEAT`` said once; a short name said twice ("Han Han
+    is a blogger", "in Walla Walla") stays as it is, "Find Find" and "The The" do not."""
+    once = repeat["first"] or repeat["word"] or repeat["double"]
+    if (repeat["first"] or repeat["double"]) and may_be_doubled_name(once):
         return repeat.group(0)
-    return first or repeat["word"] or repeat["double"]
+    return once
 
 
-_SHORT_TITLE = re.compile(r"[A-Z][a-z]{1,3}")
 _REPEAT = re.compile(r"(?<![\w'’-])(\w[\w'’-]*)(?:[,;]?\s+\1(?![\w'’-]))+", re.IGNORECASE)
 
 
