@@ -193,8 +193,7 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     a name``, ``dangling of`` (deletions); ``article``, ``subject`` (insertions);
     ``article``, ``a/an clash`` (an article that clashed with the next word's sound),
     ``the for a/an clash`` (:data:`CLASH_CHOICE`), ``preposition``, ``inflection`` (one
-    word for another); ``move``. An
-    edit that undoes no known MT error has the kind ``None``.
+    word for another); ``move``. An edit that undoes no known MT error has the kind ``None``.
     """
     before, after = _TOKEN.findall(original), _TOKEN.findall(rewrite)
     if before == after:
