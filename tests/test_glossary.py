@@ -84,6 +84,24 @@ def test_carry_case_and_pluralize() -> None:
     assert carry_case("micro letter", "WeChat") == "WeChat"
     assert carry_case("Electrical contractor", "e-commerce") == "E-commerce"
     assert carry_case("NET RED", "internet celebrity") == "INTERNET CELEBRITY"
+    # mid-sentence, one capitalised word is MT's pinyin-as-name, a title keeps its capitals
+    assert carry_case("Xiaobian", "editor", sentence_start=False) == "editor"
+    assert carry_case("Circle Of Friends", "moments", sentence_start=False) == "Moments"
+    assert carry_case("NET RED", "internet celebrity", False) == "INTERNET CELEBRITY"
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("Xiaobian says hi.", "Editor says hi."),
+        ("I hope the introduction of Xiaobian helps. Xiaobian agrees.",
+         "I hope the introduction of editor helps. Editor agrees."),
+        ('He said: "Xiaobian is here"', 'He said: "Editor is here"'),
+        ("- Xiaobian\n(Xiaobian)", "- Editor\n(Editor)"),
+    ],
+)  # fmt: skip
+def test_a_capital_is_carried_over_at_the_start_of_a_sentence_only(text: str, fixed: str) -> None:
+    assert fix(text, "xiaobian\teditor\n") == fixed
     assert pluralize("QR code") == "QR codes"
     assert pluralize("internet celebrity") == "internet celebrities"
     assert pluralize("WeChat") == "WeChat"
@@ -250,8 +268,8 @@ def test_code_spans_are_protected() -> None:
     ],
 )
 def test_pattern_entries_only_when_marked(glossary: str) -> None:
-    assert fix("a net  red and a Net reds", glossary) == (
-        "an internet celebrity and an Internet celebrity"
+    assert fix("Net reds and a net  red and a Net reds", glossary) == (
+        "Internet celebrity and an internet celebrity and an internet celebrity"
     )
     assert fix("a netred", glossary) == "a netred"  # whole words only
 

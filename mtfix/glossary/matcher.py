@@ -579,7 +579,8 @@ def _match(text: str, candidate: tuple[int, int, bool, int, Any]) -> Match:
     entry = what if isinstance(what, Entry) else what.entry
     before = text[start:-neg_end]
     replacement = pluralize(entry.replacement) if plural else entry.replacement
-    return Match(start, -neg_end, before, carry_case(before, replacement), entry)
+    replacement = carry_case(before, replacement, starts_sentence(text, start))
+    return Match(start, -neg_end, before, replacement, entry)
 
 
 def _select(
@@ -765,18 +766,33 @@ def pluralize(term: str) -> str:
     return f"{head} {last}" if head else last
 
 
-def carry_case(matched: str, replacement: str) -> str:
+def carry_case(matched: str, replacement: str, sentence_start: bool = True) -> str:
     """Give ``replacement`` the case pattern of ``matched`` where it makes sense.
 
-    ALL CAPS stays all caps; a capital first letter (e.g. at the start of a
-    sentence) is kept; otherwise the replacement is used as written, so brand
-    names keep their own spelling ("micro letter" -> "WeChat").
+    ALL CAPS stays all caps; a capital first letter is kept at the start of a sentence,
+    and mid-sentence when every word of ``matched`` has one (a title: "Circle Of
+    Friends"), not for one capitalised word there (MT capitalises pinyin like a name:
+    "the introduction of Xiaobian" -> "of editor", not "of Editor"). Otherwise the
+    replacement is used as written, so brand names keep their own spelling ("micro
+    letter" -> "WeChat").
     """
     if matched.islower():  # the common case, decided without looking at every letter
         return replacement
     letters = [c for c in matched if c.isalpha()]
     if len(letters) > 1 and all(c.isupper() for c in letters):
         return replacement.upper()
-    if matched[:1].isupper() and replacement[:1].islower():
+    words = matched.split()
+    titled = sentence_start or (len(words) > 1 and all(w[:1].isupper() for w in words))
+    if titled and matched[:1].isupper() and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
     return replacement
+
+
+_OPENERS = "\"'“‘«([{-–—*#>• \t"
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` begins a sentence, line or heading (after any opening
+    quotes, brackets or list marks)."""
+    before = text[:start].rstrip(_OPENERS)
+    return not before or before[-1] in ".!?:;\n\r…。！？："
