@@ -34,6 +34,7 @@ def fix(text: str, glossary_text: str = BASIC, context: str | None = None) -> st
         ("I use micro letter daily.", "I use WeChat daily."),
         ("I use micro-letter daily.", "I use WeChat daily."),
         ("I use microletter daily.", "I use WeChat daily."),
+        ("I use micro·letter and micro ・ letter daily.", "I use WeChat and WeChat daily."),
         ("Micro letter is big.", "WeChat is big."),
         ("MICRO LETTER IS BIG.", "WECHAT IS BIG."),
         ("Post it to the circle of friends.", "Post it to the Moments."),

@@ -16,9 +16,10 @@ marked) run on RE2, whose time is linear in the text.
 
 Matching rules:
 - whole words only; one or two whitespace characters (not a blank line), a
-  hyphen or dash with at most one space either side, or nothing at all between
-  the words of a variant are the same ("micro letter", "micro-letter",
-  "micro - letter", "microletter"); the separator the variant itself is
+  hyphen, dash or middle dot (MT keeps the one of Chinese names) with at most one
+  space either side, or nothing at all between the words of a variant are the
+  same ("micro letter", "micro-letter", "micro - letter", "micro·letter",
+  "microletter"); the separator the variant itself is
   written with matches too. Separators of two or three characters are found
   by cheap probes and searched in a copy where they are one space;
 - leftmost, then longest match wins; at equal spans a non-plural reading beats a
@@ -43,13 +44,14 @@ from typing import Any
 from .entries import Entry, Glossary
 
 _WORD = re.compile(r"[^\W_]+")
-_HYPHENS = frozenset("-\u2010\u2011\u2013")
+# Hyphens, dashes and middle dots ("micro·letter": MT keeps the dot of Chinese names).
+_HYPHENS = frozenset("-\u2010\u2011\u2013\u00b7\u30fb")
 # Separators between the words of a variant that the text may use instead: one or
 # two whitespace characters (not a blank line), or a hyphen with a space either side.
-_SOFT_GAP = re.compile(r"\s{1,2}|\s?[-\u2010\u2011\u2013]\s?")
+_SOFT_GAP = re.compile(r"\s{1,2}|\s?[-\u2010\u2011\u2013\u00b7\u30fb]\s?")
 # Probes for long separators, each starting with a byte that is rare in prose
 # (double spaces are found separately).
-_GAP_PROBES = ("\r\n", "\t", "- ", "\n ", "\u2010", "\u2011", "\u2013")
+_GAP_PROBES = ("\r\n", "\t", "- ", "\n ", "\u2010", "\u2011", "\u2013", "\u00b7", "\u30fb")
 _PROBE_SEARCH: Any = None  # built on first use
 # ASCII characters that are not letters or digits become spaces; the rest of the
 # (rare) non-ASCII separators are handled by a regex only when the text has any.
