@@ -81,6 +81,7 @@ def sentence_ends(block: str) -> list[int]:
                 m.end() - m.start() == 1
                 and block[m.start()] == "."
                 and _before_dot_is_not_an_end(block, m.start())
+                and not _acronym_ends_sentence(block, m.start(), after.start(1))
             ):
                 continue
         ends.append(end)
@@ -121,6 +122,28 @@ def _before_dot_is_not_an_end(block: str, dot: int) -> bool:
     if len(word) == 1:
         return word.isupper()  # an initial: "J. Smith"
     return "." in word and len(word) <= 5  # "U.S", "e.g", "i.e"
+
+
+# Words that start sentences far more often than they follow an acronym ("the U.S. The
+# move", not "the U.S. President").
+_SENTENCE_STARTERS = frozenset(
+    """the a an he she it they we i you this that these those there his her its their our
+    my but however in on at after when while as if since although though""".split()
+)
+_NEXT_WORD = re.compile(r"\w+")
+
+
+def _acronym_ends_sentence(block: str, dot: int, following: int) -> bool:
+    """Whether the dot after a dotted acronym ("U.S.") ends the sentence: it does when
+    the next word is one that starts sentences ("He moved to the U.S. The move")."""
+    start = dot
+    while start > 0 and (block[start - 1].isalpha() or block[start - 1] == "."):
+        start -= 1
+    word = block[start:dot]
+    if "." not in word or not word.isupper() or len(word) > 5:
+        return False
+    after = _NEXT_WORD.match(block, following)
+    return after is not None and after.group().lower() in _SENTENCE_STARTERS
 
 
 # --- line labels ---------------------------------------------------------------

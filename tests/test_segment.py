@@ -377,3 +377,21 @@ def test_reading_and_segmenting_import_no_detector_or_ftfy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("He moved to the U.S. The move was hard.",
+         ["He moved to the U.S.", " The move was hard."]),
+        ("In the U.K. It rains.", ["In the U.K.", " It rains."]),
+        ("The U.S. President spoke.", ["The U.S. President spoke."]),
+        ("The U.S. And the U.K. are allies.", ["The U.S. And the U.K. are allies."]),
+        ("See e.g. The Times.", ["See e.g. The Times."]),
+    ],
+)  # fmt: skip
+def test_a_dotted_acronym_ends_a_sentence_before_a_sentence_starter(
+    text: str, sentences: list[str]
+) -> None:
+    ends = sentence_ends(text)
+    assert [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)])] == sentences
