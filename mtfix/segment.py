@@ -171,7 +171,13 @@ _BOILERPLATE_PHRASE = re.compile(
     r"^(?:copyright|©|\(c\)\s*\d{4})|版权所有|icp\s*[备证]|reproduc(?:tion|ed) (?:is )?"
     r"(?:prohibited|without permission)|without (?:written )?permission,? (?:no|do not|don't)|"
     r"powered by \w|如果有什么要求|请联系站长|^please (?:log ?in|sign in|register)\b|"
-    r"to (?:post|leave|write) a comment",
+    r"to (?:post|leave|write) a comment|"
+    # site disclaimers: "... does not represent the position of this site", "if there is
+    # any infringement, please contact us to delete it"
+    r"(?:does not|doesn't|do not) represent (?:the )?(?:position|views?|opinions?|stance) of "
+    r"this (?:site|website|platform|station|network|newspaper)|"
+    r"infringement,? please contact (?:us|the (?:author|editor|webmaster))|"
+    r"本文仅代表作者|不代表本站",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(

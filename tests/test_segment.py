@@ -395,3 +395,19 @@ def test_a_dotted_acronym_ends_a_sentence_before_a_sentence_starter(
 ) -> None:
     ends = sentence_ends(text)
     assert [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)])] == sentences
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("This article only represents the author's views and does not represent the position "
+         "of this website.", "boilerplate"),
+        ("If there is any infringement, please contact us to delete it.", "boilerplate"),
+        ("本文仅代表作者观点，不代表本站立场。", "boilerplate"),
+        # the same words about anything but this site are content
+        ("The plan does not represent the position of the government.", "content"),
+        ("Free speech does not represent the position of the newspaper, he argued.", "content"),
+    ],
+)  # fmt: skip
+def test_site_disclaimers_written_as_sentences_are_boilerplate(line: str, label: str) -> None:
+    assert classify_line(line) == label
