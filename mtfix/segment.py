@@ -251,7 +251,26 @@ def _label_paragraph(stripped: list[str]) -> list[Label]:
         for i, s in enumerate(stripped):
             if labels[i] == "content" and _short_item(s):
                 labels[i] = "boilerplate"
+    if not single and _LINK_LIST_HEADER.match(stripped[0]):
+        # "Related articles" and the headlines it links to, one an item.
+        for i, s in enumerate(stripped[1:], 1):
+            if labels[i] == "content" and _headline_item(s):
+                labels[i] = "boilerplate"
     return labels
+
+
+_LINK_LIST_HEADER = re.compile(
+    r"^(?:related (?:articles|posts|reading|news|links|stories)|recommended(?: reading| "
+    r"articles)?|hot (?:articles|news|posts)|popular (?:articles|posts)|further reading|"
+    r"you may also like|more (?:articles|news|stories))\s*[:：]?$",
+    re.IGNORECASE,
+)
+
+
+def _headline_item(line: str) -> bool:
+    """A line of a link list: a list item or a short unpunctuated headline."""
+    text = _LIST_ITEM.sub("", line + " ", count=1).strip()  # "- JD.com files for IPO"
+    return len(text.split()) <= 12 and not text.endswith(_FINAL_PUNCTUATION)
 
 
 def _short_item(line: str) -> bool:

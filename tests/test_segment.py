@@ -411,3 +411,13 @@ def test_a_dotted_acronym_ends_a_sentence_before_a_sentence_starter(
 )  # fmt: skip
 def test_site_disclaimers_written_as_sentences_are_boilerplate(line: str, label: str) -> None:
     assert classify_line(line) == label
+
+
+def test_headlines_under_a_related_articles_header_are_boilerplate() -> None:
+    text = "Related articles:\n1. Alibaba launches Laiwang\nJD.com files for IPO\n"
+    labels = [s.label for s in segment(text) if text[s.start : s.end].strip()]
+    assert labels == ["boilerplate"] * 3
+    # a sentence of content under such a header stays content
+    text = "Related news\nThe company said on Monday that it will open three new shops.\n"
+    labels = [s.label for s in segment(text) if text[s.start : s.end].strip()]
+    assert labels == ["boilerplate", "content"]
