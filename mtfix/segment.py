@@ -136,8 +136,8 @@ _NEXT_WORD = re.compile(r"\w+")
 def _acronym_ends_sentence(block: str, dot: int, following: int) -> bool:
     """Whether the dot after a dotted acronym ("U.S.") ends the sentence: it does when
     the next word is one that starts sentences ("He moved to the U.S. The move")."""
-    start = dot
-    while start > 0 and (block[start - 1].isalpha() or block[start - 1] == "."):
+    start, limit = dot, max(0, dot - _ABBREVIATION_REACH)
+    while start > limit and (block[start - 1].isalpha() or block[start - 1] == "."):
         start -= 1
     word = block[start:dot]
     if "." not in word or not word.isupper() or len(word) > 5:

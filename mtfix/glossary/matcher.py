@@ -795,6 +795,6 @@ _OPENERS = "\"'“‘«([{-–—*#>• \t"
 
 def starts_sentence(text: str, start: int) -> bool:
     """Whether ``text[start:]`` begins a sentence, line or heading (after any opening
-    quotes, brackets or list marks)."""
-    before = text[:start].rstrip(_OPENERS)
+    quotes, brackets or list marks; a long run of those counts as a break too)."""
+    before = text[max(0, start - 16) : start].rstrip(_OPENERS)  # bounded: linear overall
     return not before or before[-1] in ".!?:;\n\r…。！？："
