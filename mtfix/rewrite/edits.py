@@ -202,9 +202,10 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     low_before = [t.lower() for t in before]
     low_after = [t.lower() for t in after]
     deleted: list[tuple[int, str]] = []  # (position in original, token)
-    inserted: list[str] = []
+    inserted: list[tuple[int, str]] = []  # (hunk, token)
+    hunk_of: dict[int, int] = {}  # position in original -> hunk
     matcher = SequenceMatcher(a=low_before, b=low_after, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for hunk, (op, i1, i2, j1, j2) in enumerate(matcher.get_opcodes()):
         if op == "equal":
             for k in range(i2 - i1):
                 i, j = i1 + k, j1 + k
@@ -220,8 +221,10 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
             ]
             continue
         deleted += [(i1 + k, t) for k, t in enumerate(old)]
-        inserted += new
-    deleted, inserted, moved = _cancel_moves(deleted, inserted)
+        hunk_of.update((i1 + k, hunk) for k in range(len(old)))
+        inserted += [(hunk, t) for t in new]
+    deleted, left, moved = _cancel_moves(deleted, inserted, hunk_of)
+    inserted_words = [t for _, t in left]
     edits += [(kind, f"moved {t!r}") for kind, t in moved]
     new_possessive = _possessives(low_after) > _possessives(low_before)
     gone = {i: _deletion(low_before, before, i, new_possessive) for i, _ in deleted}
@@ -233,7 +236,7 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
         edits.append((kind, f"deleted {before[i]!r}"))
     edits += [
         ("article" if t in ARTICLES else "subject" if t in SUBJECTS else None, f"inserted {t!r}")
-        for t in inserted
+        for t in inserted_words
     ]
     if _article_clashes(after) > _article_clashes(before):
         edits.append((None, "'a'/'an' before the wrong sound"))
@@ -336,24 +339,29 @@ def _stems(word: str) -> set[str]:
 
 
 def _cancel_moves(
-    deleted: list[tuple[int, str]], inserted: list[str]
-) -> tuple[list[tuple[int, str]], list[str], list[tuple[str, str]]]:
+    deleted: list[tuple[int, str]], inserted: list[tuple[int, str]], hunk_of: dict[int, int]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]], list[tuple[str, str]]]:
     """Drop the words deleted in one place and inserted in another (moves), and the
-    deleted/inserted pairs that are inflections of each other; return what is left and
-    what was matched, as ``(kind, word)``."""
+    deleted/inserted pairs in one place (``hunk``) that are inflections of each other;
+    return what is left and what was matched, as ``(kind, word)``. A word moved and
+    inflected at once ("style has windows" -> "style windows have") undoes no one error."""
     left = list(inserted)
     kept: list[tuple[int, str]] = []
     moved: list[tuple[str, str]] = []
     for i, token in deleted:
         base = token.removesuffix("'s").removesuffix("’s")
         match = next(
-            (k for k, t in enumerate(left) if t.removesuffix("'s").removesuffix("’s") == base),
+            (k for k, (_, t) in enumerate(left) if t.removesuffix("'s").removesuffix("’s") == base),
             None,
         )
         kind = "move"
         if match is None:
-            match = next((k for k, t in enumerate(left) if _substitutable(token, t)), None)
-            kind = "move" if match is None else _substitution(token, left[match]) or "move"
+            here = hunk_of[i]
+            match = next(
+                (k for k, (h, t) in enumerate(left) if h == here and _substitutable(token, t)),
+                None,
+            )
+            kind = "move" if match is None else _substitution(token, left[match][1]) or "move"
         if match is None:
             kept.append((i, token))
         else:
