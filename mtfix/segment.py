@@ -80,8 +80,7 @@ def sentence_ends(block: str) -> list[int]:
             if (
                 m.end() - m.start() == 1
                 and block[m.start()] == "."
-                and _before_dot_is_not_an_end(block, m.start())
-                and not _acronym_ends_sentence(block, m.start(), after.start(1))
+                and _before_dot_is_not_an_end(block, m.start(), after.start(1))
             ):
                 continue
         ends.append(end)
@@ -99,8 +98,9 @@ def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
-def _before_dot_is_not_an_end(block: str, dot: int) -> bool:
-    """Does the word ending at ``block[dot]`` make the dot an abbreviation or list marker?"""
+def _before_dot_is_not_an_end(block: str, dot: int, following: int) -> bool:
+    """Does the word ending at ``block[dot]`` make the dot an abbreviation or list marker?
+    ``following``: where the next word starts."""
     start = dot
     limit = max(0, dot - _ABBREVIATION_REACH)
     while start > limit and (block[start - 1].isalnum() or block[start - 1] == "."):
@@ -121,29 +121,21 @@ def _before_dot_is_not_an_end(block: str, dot: int) -> bool:
         return True
     if len(word) == 1:
         return word.isupper()  # an initial: "J. Smith"
-    return "." in word and len(word) <= 5  # "U.S", "e.g", "i.e"
+    if "." not in word or len(word) > 5:
+        return False
+    # "U.S", "e.g", "i.e"; a dotted acronym before a word that starts sentences ends one
+    # ("He moved to the U.S. The move"; not "the U.S. President").
+    after = _NEXT_WORD.match(block, following)
+    starter = after is not None and after.group().lower() in _SENTENCE_STARTERS
+    return not (word.isupper() and starter)
 
 
-# Words that start sentences far more often than they follow an acronym ("the U.S. The
-# move", not "the U.S. President").
+# Words that start sentences far more often than they follow an acronym.
 _SENTENCE_STARTERS = frozenset(
     """the a an he she it they we i you this that these those there his her its their our
     my but however in on at after when while as if since although though""".split()
 )
 _NEXT_WORD = re.compile(r"\w+")
-
-
-def _acronym_ends_sentence(block: str, dot: int, following: int) -> bool:
-    """Whether the dot after a dotted acronym ("U.S.") ends the sentence: it does when
-    the next word is one that starts sentences ("He moved to the U.S. The move")."""
-    start, limit = dot, max(0, dot - _ABBREVIATION_REACH)
-    while start > limit and (block[start - 1].isalpha() or block[start - 1] == "."):
-        start -= 1
-    word = block[start:dot]
-    if "." not in word or not word.isupper() or len(word) > 5:
-        return False
-    after = _NEXT_WORD.match(block, following)
-    return after is not None and after.group().lower() in _SENTENCE_STARTERS
 
 
 # --- line labels ---------------------------------------------------------------

@@ -239,7 +239,8 @@ def judge(
         # A stutter of four copies is a big edit, but every word of it is proof.
         reason = f"accepted{left_out} (self-evident: {fixes})"
         return Verdict(True, reason, rewrite, self_evident=True)
-    if CLASH_CHOICE in kinds and evident_kinds(kinds - {CLASH_CHOICE} | {"a/an clash"}):
+    others = kinds - {CLASH_CHOICE}
+    if CLASH_CHOICE in kinds and (not others or evident_kinds(others)):
         reason = f"accepted{left_out} (self-evident with a choice: {fixes})"
         mended = clash_mended(original, rewrite)
         return Verdict(True, reason, rewrite, evident_part=mended, clash_choice=True)
