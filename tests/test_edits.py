@@ -84,6 +84,9 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
          "inserted 'promoteing'"),
         ("port cities (except those with ports connected to Hong Kong)",
          "port cities (except that with ports connected to Hong Kong)", "'those' -> 'that'"),
+        # "of" before a quoted phrase does not dangle, even after another "of" (MLQE-PE)
+        ('denied parole because of risk of "relapse"', 'denied parole because of risk "relapse"',
+         "deleted 'of'"),
         # a word moved and inflected at once undoes no one error (WMT22 zh-en)
         ("a laptop with a good style has windows 11 installed",
          "a laptop with a good style windows have 11 installed", "inserted 'have'"),
@@ -205,6 +208,44 @@ def test_self_evident_fixes_are_repeats_and_article_clashes(
     original: str, rewrite: str, evident: bool
 ) -> None:
     assert self_evident(original, rewrite) is evident
+
+
+@pytest.mark.parametrize(
+    ("original", "rewrite", "evident"),
+    [
+        # number clashes of a determiner and the head noun of its phrase
+        ("These step must be repeated.", "This step must be repeated.", True),
+        ("These step must be repeated.", "These steps must be repeated.", True),
+        ("In these case, it fails.", "In this case, it fails.", True),
+        ("It took two week to develop a fix.", "It took two weeks to develop a fix.", True),
+        ("The server sends a headers (and a code).", "The server sends a header (and a code).",
+         True),
+        ("without requiring a changes to the layout", "without requiring a change to the layout",
+         True),
+        # person clashes of a pronoun or "to" and the verb
+        ("After dinner, we was tired.", "After dinner, we were tired.", True),
+        ("It requires the host to does something.", "It requires the host to do something.", True),
+        ("Then it are discarded.", "Then it is discarded.", True),
+        # English after all: a modifier, a plural without -s, a participle, a name, a numeral,
+        # the subjunctive, a pseudo-cleft, a noun that is not the head
+        ("It needs a sports car.", "It needs a sport car.", False),
+        ("It is a means to an end.", "It is a mean to an end.", False),
+        ("These people must go.", "This people must go.", False),
+        ("Those interested in it may apply.", "That interested in it may apply.", False),
+        ("He was a Williams of the old school.", "He was a William of the old school.", False),
+        ("World War I is over.", "World War I am over.", False),
+        ("If it were so, we would know.", "If it was so, we would know.", False),
+        ("What it comes down to is money.", "What it comes down to be money.", False),
+        ("These attribute file displays it.", "This attribute file displays it.", False),
+        # a clash is not evident beside the words around it changing
+        ("These step must be repeated.", "This step should be repeated.", False),
+    ],
+)  # fmt: skip
+def test_agreement_clashes_are_self_evident_where_english_has_no_other_reading(
+    original: str, rewrite: str, evident: bool
+) -> None:
+    assert self_evident(original, rewrite) is evident
+    assert unexplained_edits(original, rewrite) == [] or not evident
 
 
 _WORDS = ["the", "a", "an", "bus", "has", "is", "shop", "shops", "of", "in", "on", "Han",

@@ -369,3 +369,13 @@ def test_the_for_a_clashing_article_is_weighed_against_the_plain_mend() -> None:
     # beside another kind of edit, "the" needs the full margin as before
     both = judge("He drive an bus to work.", "He drives the bus to work.", (), config)
     assert both.accepted and not both.clash_choice and not both.self_evident
+
+
+def test_an_agreement_clash_mended_needs_only_the_models_preference() -> None:
+    config = GuardConfig.from_aggressiveness(0.25)
+    clash, mended = "After dinner, we was tired.", "After dinner, we were tired."
+    tense = "After dinner, we are tired."  # also explained, but a choice: the full margin
+    scorer = FakeScorer({(clash, mended): -10.0, (clash, clash): -11.0, (clash, tense): -10.0})
+    verdict = decide(scorer, [clash], [mended], None, config)[0]
+    assert verdict.accepted and verdict.reason.startswith("accepted (self-evident: agreement clash")
+    assert not decide(scorer, [clash], [tense], None, config)[0].accepted

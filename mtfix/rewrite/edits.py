@@ -8,7 +8,7 @@ removed, or changed" -> "added, or changed"), a word mangled ("Federer" ->
 that undo none of those errors, and :func:`keep_explained` keeps the others: the
 guard takes a rewrite whole, in part (one bad edit per clause put back) or not at all.
 :func:`classify_edits` names each edit's kind; :func:`self_evident` tells the fixes of
-errors good English never makes (a stutter, "an bus"), which need less proof.
+errors good English never makes (a stutter, "an bus", "we was"), which need less proof.
 
 Explained (each the inverse of a noise type):
 
@@ -75,8 +75,10 @@ def edit_kinds(original: str, rewrite: str) -> set[str | None]:
 def self_evident(original: str, rewrite: str) -> bool:
     """Whether every edit undoes an error the text shows on its face: a repeated word
     deleted (with the commas of its copies: "the the", "malicious, malicious,
-    malicious") or an article that clashed with the sound after it replaced ("an bus").
-    Good English almost never has these, so their fixes need less proof than others."""
+    malicious"), an article that clashed with the sound after it replaced ("an bus"),
+    or a word put in the number or person its neighbours demand ("these step must",
+    "we was": :data:`AGREEMENT_CLASH`). Good English almost never has these, so their
+    fixes need less proof than others."""
     return evident_kinds(edit_kinds(original, rewrite))
 
 
@@ -85,7 +87,11 @@ def evident_kinds(kinds: set[str | None]) -> bool:
     return bool(kinds) and kinds <= _EVIDENT
 
 
-_EVIDENT = frozenset({"repeat", "comma", "a/an clash"})
+#: A word put in the number or person its neighbours demand, where good English has no
+#: other reading: "these step must" -> "this step", "a drivers submits" -> "a driver",
+#: "two week to" -> "two weeks", "we was" -> "we were", "to does" -> "to do".
+AGREEMENT_CLASH = "agreement clash"
+_EVIDENT = frozenset({"repeat", "comma", "a/an clash", AGREEMENT_CLASH})
 
 #: The kind of "the" put for an article that clashed with the next sound ("an bus" ->
 #: "the bus"): the clash is mended either way, so the guard weighs it against the plain
@@ -192,7 +198,8 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     Kinds: ``repeat``, ``doubled auxiliary``, ``doubled modal``, ``comma``, ``the before
     a name``, ``dangling of`` (deletions); ``article``, ``subject`` (insertions);
     ``article``, ``a/an clash`` (an article that clashed with the next word's sound),
-    ``the for a/an clash`` (:data:`CLASH_CHOICE`), ``preposition``, ``inflection`` (one
+    ``the for a/an clash`` (:data:`CLASH_CHOICE`), ``preposition``, ``inflection``,
+    ``agreement clash`` (an inflection mending a clash: :data:`AGREEMENT_CLASH`) (one
     word for another); ``move``. An edit that undoes no known MT error has the kind ``None``.
     """
     before, after = _TOKEN.findall(original), _TOKEN.findall(rewrite)
@@ -214,11 +221,12 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
             continue
         old, new = low_before[i1:i2], low_after[j1:j2]
         if len(old) == len(new) and all(map(_substitutable, old, new)):
-            edits += [
-                (_substitution(a, b, before[i1 + k + 1 : i1 + k + 2]), f"{a!r} -> {b!r}")
-                for k, (a, b) in enumerate(zip(old, new))
-                if a != b
-            ]
+            for k, (a, b) in enumerate(zip(old, new)):
+                if a != b:
+                    kind = _substitution(a, b, before[i1 + k + 1 : i1 + k + 2])
+                    if kind == "inflection" and _agreement_clash(before, after, i1 + k, j1 + k):
+                        kind = AGREEMENT_CLASH
+                    edits.append((kind, f"{a!r} -> {b!r}"))
             continue
         deleted += [(i1 + k, t) for k, t in enumerate(old)]
         hunk_of.update((i1 + k, hunk) for k in range(len(old)))
@@ -284,6 +292,88 @@ def _deletion(low: list[str], tokens: list[str], i: int, new_possessive: bool) -
     return None
 
 
+_SINGULAR_DETERMINERS = frozenset({"a", "an", "every", "another"})
+_PLURAL_DETERMINERS = frozenset(
+    "two three four five six seven eight nine ten twelve several multiple numerous various"
+    " these those".split()
+)
+_SINGULAR_DEMONSTRATIVE = {"these": "this", "those": "that"}
+# Verb forms a pronoun subject never takes, and the form it does ("we was" -> "we were").
+# Left out: "I" (a numeral: "World War I is"), "he/she/it" + a bare verb ("does he say",
+# "make it work") and "were" (the subjunctive: "if it were").
+_PLURAL_PERSON = {"was": "were", "is": "are", "has": "have", "does": "do"}
+_PERSON_FORMS = {
+    **dict.fromkeys(("we", "they", "you"), _PLURAL_PERSON),
+    **dict.fromkeys(("he", "she", "it"), {"are": "is"}),
+}
+# After "to", a verb is in its base form ("to does" -> "to do"). Left out: "is", "was",
+# "had": "what it comes down to is ..." is English.
+_BASE_AFTER_TO = {"does": "do", "has": "have", "goes": "go"}
+# Words in -s that are no plurals, or are also singular ("a means", "a series").
+_NOT_PLURALS = frozenset(
+    "means series species news headquarters crossroads works barracks lens gallows"
+    " whereabouts physics mathematics economics politics ethics statistics".split()
+)
+# Plurals without -s: "these people" is no clash.
+_PLURALS_WITHOUT_S = frozenset(
+    "people data media criteria phenomena children men women police cattle staff sheep"
+    " fish deer feet teeth mice geese personnel bacteria alumni kind sort".split()
+)
+
+
+def _agreement_clash(before: Sequence[str], after: Sequence[str], i: int, j: int) -> bool:
+    """Whether ``after[j]`` put for ``before[i]`` (their neighbours unchanged) mends a
+    clash of number or person that good English has no other reading of.
+
+    A noun counts only as the head of its phrase, followed by punctuation or a function
+    word ("a parts of", "these step must"): "a sports car", "these same files" are English.
+    """
+    old, new = before[i].lower(), after[j].lower()
+    if not (old.isalpha() and new.isalpha()):
+        return False
+    # A noun must be in lower case: names and acronyms ("a Williams") are left alone.
+    common_noun = before[i].islower() and after[j].islower()
+    prev = before[i - 1].lower() if i else ""
+    if prev != (after[j - 1].lower() if j else ""):
+        return False
+    following = before[i + 1].lower() if i + 1 < len(before) else ""
+    if following != (after[j + 1].lower() if j + 1 < len(after) else ""):
+        return False
+    if _BASE_AFTER_TO.get(old) == new and prev == "to":
+        return True
+    if _PERSON_FORMS.get(prev, {}).get(old) == new:
+        return True
+    if prev in _SINGULAR_DETERMINERS and _plural_of(new, old):
+        return common_noun and _heads_phrase(following)
+    if prev in _PLURAL_DETERMINERS and _plural_of(old, new):
+        return common_noun and _heads_phrase(following)
+    if _SINGULAR_DEMONSTRATIVE.get(old) == new and i + 2 < len(before):
+        noun, then = before[i + 1], before[i + 2].lower()
+        singular = noun.isalpha() and noun.islower() and not noun.endswith("s")
+        # Before a verb or punctuation only: "those interested in" is English.
+        verb_next = then in AUXILIARIES or not then[:1].isalnum()
+        return singular and noun not in _PLURALS_WITHOUT_S and verb_next
+    return False
+
+
+def _plural_of(singular: str, plural: str) -> bool:
+    """Whether ``plural`` is the regular plural of ``singular`` ("step", "steps")."""
+    if plural in _NOT_PLURALS or singular.endswith("s") and not singular.endswith(("ss", "sh")):
+        return False
+    if singular.endswith("y") and plural == singular[:-1] + "ies":
+        return True
+    return plural in (singular + "s", singular + "es")
+
+
+def _heads_phrase(following: str) -> bool:
+    """Whether a noun followed by ``following`` ends its phrase (punctuation, a
+    function word, a conjunction): "step must", not "sports car"."""
+    return not following or not following[0].isalnum() or following in _PHRASE_ENDS
+
+
+_PHRASE_ENDS = FUNCTION_WORDS | {"and", "or", "but", "that", "which", "who", "when", "if", "as"}
+
+
 def _inversions(tokens: list[str]) -> set[tuple[str, str]]:
     """Auxiliaries followed by a subject pronoun ("can you", "is it"): the word order of
     a question, which MT often leaves without its question mark ("can you refund")."""
@@ -298,11 +388,16 @@ def _first_word(tokens: list[str], i: int) -> bool:
 def _dangling_of(tokens: list[str], i: int) -> bool:
     """Whether the "of" at ``i`` dangles: "attitude of party of", or "of" before
     punctuation, the end, or a word no noun phrase starts with."""
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if following in _OPENING:  # 'because of risk of "relapse"': a quoted phrase follows
+        return False
     two_back = tokens[i - 2] if i >= 2 else ""
     if "of" in (two_back, tokens[i + 2] if i + 2 < len(tokens) else ""):
         return True
-    following = tokens[i + 1] if i + 1 < len(tokens) else ""
     return not following[:1].isalnum() or following in FUNCTION_WORDS
+
+
+_OPENING = frozenset("\"'“‘«([{")
 
 
 def _possessives(tokens: list[str]) -> int:
