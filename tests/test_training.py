@@ -309,6 +309,21 @@ def test_model_average_writes_the_weighted_mean_with_its_record(
 
     assert len(create_backend("transformers", out).rewrite(["The shop opened."])) == 1
 
+    # a model continued from the mean lists the runs of each averaged model, and counts
+    # the run the two share once in its total
+    onward = tmp_path / "onward"
+    result = CliRunner().invoke(
+        app, ["train", str(onward), "--init", str(out), "--corpus", str(corpus),
+              "--max-steps", "1", *TINY],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    card = (onward / "README.md").read_text("utf-8")
+    assert f"  - `{trained}`, weight 0.25, trained in:\n      - " in card
+    assert f"  - `{other}`, weight 0.75, trained in:\n      - " in card
+    runs = json.loads((other / "training.json").read_text("utf-8"))["runs"]
+    steps = sum(run["steps"] for run in runs) + 1  # `trained` is the first run of `other`
+    assert f"- in all: {steps} steps" in card and "counted once" in card
+
     # models that do not fit together, and bad options, are one-line errors
     wide = tmp_path / "wide"
     shutil.copytree(other, wide)

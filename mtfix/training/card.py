@@ -7,6 +7,7 @@ rebuild keeps.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -132,13 +133,46 @@ def _earlier_runs(state: dict[str, Any]) -> list[str]:
         return []
     init = state.get("args", {}).get("init")
     lines = [f"- started (`--init`) from `{init}`, a model trained before this run in:"]
-    lines += [f"  - {describe_run(run)}" for run in earlier]
-    if not any(run.get("unrecorded") or run.get("averaged") for run in earlier):
-        steps = sum(int(run.get("steps") or 0) for run in earlier) + int(state.get("step", 0))
-        minutes = sum(float(run.get("minutes") or 0) for run in earlier)
+    lines += [line for run in earlier for line in run_lines(run, "  ")]
+    runs = _training_runs(earlier)
+    if runs is not None:
+        steps = sum(int(run.get("steps") or 0) for run in runs) + int(state.get("step", 0))
+        minutes = sum(float(run.get("minutes") or 0) for run in runs)
         minutes += float(state.get("train_seconds", 0)) / 60
-        lines.append(f"- in all: {steps} steps, {minutes:.1f} min of training")
+        averaged = any(run.get("averaged") for run in earlier)
+        shared = " (a run behind several averaged models counted once)" if averaged else ""
+        lines.append(f"- in all: {steps} steps, {minutes:.1f} min of training{shared}")
     return lines
+
+
+def run_lines(run: dict[str, Any], indent: str = "") -> list[str]:
+    """Card lines for one entry of a training record; an averaged model's parts are
+    listed with their own runs, nested."""
+    if not run.get("averaged"):
+        return [f"{indent}- {describe_run(run)}"]
+    lines = [f"{indent}- {describe_run(run)}:"]
+    for part in run["averaged"]:
+        lines.append(f"{indent}  - `{part['model']}`, weight {part['weight']}, trained in:")
+        for inner in part.get("runs", []):
+            lines += run_lines(inner, indent + "    ")
+    return lines
+
+
+def _training_runs(runs: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Every training run behind ``runs``, those of averaged models included, each once
+    (averaged models often share their first runs); ``None`` if one is not recorded."""
+    found: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        if run.get("unrecorded"):
+            return None
+        if run.get("averaged"):
+            inner = _training_runs([r for part in run["averaged"] for r in part.get("runs", [])])
+            if inner is None:
+                return None
+            found.update((json.dumps(r, sort_keys=True), r) for r in inner)
+        else:
+            found[json.dumps(run, sort_keys=True)] = run
+    return list(found.values())
 
 
 def describe_run(run: dict[str, Any]) -> str:
@@ -177,7 +211,7 @@ def write_average_card(out_dir: Path, parts: list[dict[str, Any]]) -> Path:
     ]
     for part in parts:
         lines.append(f"- `{part['model']}`, weight {part['weight']}, trained in:")
-        lines += [f"  - {describe_run(run)}" for run in part["runs"]]
+        lines += [line for run in part["runs"] for line in run_lines(run, "  ")]
     lines += [
         "",
         "## Measured",
