@@ -40,5 +40,12 @@ def test_measure_noise_counts_fixes_by_kind_raw_and_guarded(tmp_path: Path) -> N
     assert all(v["raw"] == 0.0 for k, v in kinds.items() if k != "duplicate")
     assert sum(v["sentences"] for v in kinds.values()) == result["noisy"]
     share = kinds["duplicate"]["sentences"] / result["noisy"]
-    assert result["fixed"][0.25] == result["fixed_raw"] == share
+    assert result["fixed_raw"] == share
+    # the guard also mends "an" before a consonant by rule (a misused article)
+    assert all(
+        v["guarded"] == 0.0 for k, v in kinds.items() if k not in {"duplicate", "misuse_article"}
+    )
+    mended = round(kinds["misuse_article"]["guarded"] * kinds["misuse_article"]["sentences"])
+    fixed = (kinds["duplicate"]["sentences"] + mended) / result["noisy"]
+    assert abs(result["fixed"][0.25] - fixed) < 1e-9
     assert result["changed"][0.25] == result["changed_raw"] == 0.0

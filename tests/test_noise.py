@@ -76,6 +76,31 @@ def test_tense() -> None:
     assert apply(noise.tense, "They went home.") == "They go home."
 
 
+@pytest.mark.parametrize(
+    ("past", "base"),
+    [
+        ("wanted", "want"), ("closed", "close"), ("disabled", "disable"),
+        ("described", "describe"), ("handled", "handle"), ("specified", "specify"),
+        ("stopped", "stop"), ("called", "call"), ("agreed", "agree"), ("changed", "change"),
+        ("belonged", "belong"), ("caused", "cause"), ("focused", "focus"),
+        ("claimed", "claim"), ("treated", "treat"), ("created", "create"),
+        ("negotiated", "negotiate"), ("required", "require"), ("named", "name"),
+        ("deleted", "delete"), ("entered", "enter"), ("registered", "register"),
+        # spelling leaves these open: no tense error is made of them
+        ("developed", None), ("typed", None), ("stored", None), ("monitored", None),
+        ("edited", None), ("controlled", None),
+    ],
+)  # fmt: skip
+def test_regular_base_makes_words_not_stems(past: str, base: str | None) -> None:
+    assert noise.regular_base(past) == base
+
+
+def test_tense_never_makes_a_non_word() -> None:
+    outs = {apply(noise.tense, "The port was disabled.", s) for s in range(10)}
+    assert outs == {"The port is disabled.", "The port was disable."}
+    assert noise.tense("The plan developed slowly.".split(), random.Random(0)) is None
+
+
 def test_agreement() -> None:
     assert apply(noise.agreement, "He is late.") == "He are late."
     outs = {apply(noise.agreement, "She says hello.", s) for s in range(5)}
@@ -85,6 +110,22 @@ def test_agreement() -> None:
 def test_number() -> None:
     assert apply(noise.number, "We sold many phones.") == "We sold many phone."
     assert apply(noise.number, "He bought a phone.") == "He bought a phones."
+    assert apply(noise.number, "He bought a brush.") == "He bought a brushes."
+    assert apply(noise.number, "It ran two processes.") == "It ran two process."
+    assert apply(noise.number, "It took two weeks to fix.") == "It took two week to fix."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Playing a jaunty tune, the robot glides.",  # a modifier, not the noun
+        "The older of the two, and GRUB, its replacement.",  # "two," quantifies nothing
+        "It is a means of payment.",  # no number to change
+        "Use the value a specified by the caller.",  # a participle
+    ],
+)
+def test_number_changes_only_a_noun_that_ends_its_phrase(sentence: str) -> None:
+    assert noise.number(sentence.split(), random.Random(0)) is None
 
 
 def test_drop_subject() -> None:

@@ -125,6 +125,28 @@ def _is_content(core: str) -> bool:
     return len(core) > 2 and core.isalpha() and core not in AUXILIARIES and core not in _PREP_SET
 
 
+def _ends_phrase(words: Words, i: int) -> bool:
+    """Whether ``words[i]`` ends its phrase: punctuation after it, the last word, or a
+    function word, verb-like auxiliary or capitalised word next."""
+    if _strip(words[i])[2] or i + 1 >= len(words):
+        return True
+    following = _strip(words[i + 1])[1]
+    low = following.lower()
+    return low in AUXILIARIES or low in _PREP_SET or low in _JOINERS or following[:1].isupper()
+
+
+_JOINERS = frozenset(
+    "and or but that which who when where if as than so because through over under after"
+    " before between during without within across against among since until via per like"
+    " near".split()
+)
+# Words after a quantifier or article that are no countable noun to inflect.
+_NOT_NOUNS = _JOINERS | {
+    "other", "more", "most", "such", "same", "own", "much", "few", "the", "means", "series",
+    "species", "news", "data", "people", "status", "analysis",
+}  # fmt: skip
+
+
 # --- the noise types ---------------------------------------------------------------------
 
 
@@ -253,34 +275,62 @@ def preposition(words: Words, rng: random.Random) -> Words | None:
 
 def tense(words: Words, rng: random.Random) -> Words | None:
     """Put a verb in the wrong tense: "was" -> "is", "announced" -> "announce"."""
-    spots = [
-        i
-        for i, w in enumerate(words)
-        if _core(w) in TENSE
-        or _core(w) in IRREGULAR_PAST
-        or (_core(w).endswith("ed") and len(_core(w)) > 5)
-    ]
-    if not spots:
+    options = []
+    for i, w in enumerate(words):
+        core = _core(w)
+        new = TENSE.get(core) or IRREGULAR_PAST.get(core)
+        if not new and core.endswith("ed") and len(core) > 5 and core.isalpha():
+            new = regular_base(core)
+        if new:
+            options.append((i, new))
+    if not options:
         return None
-    i = rng.choice(spots)
-    core = _core(words[i])
-    if core in TENSE:
-        new = TENSE[core]
-    elif core in IRREGULAR_PAST:
-        new = IRREGULAR_PAST[core]
-    elif core.endswith("ied"):
-        new = core[:-3] + "y"
-    elif core[-3] == core[-4] and core[-3] not in "lsfz":  # stopped -> stop (not called)
-        new = core[:-3]
-    else:  # closed -> close, created -> create, wanted -> want
-        stem = core[:-2]
-        silent_e = stem.endswith(("c", "g", "v", "z", "u", "at")) or stem[-2:-1] + stem[-1:] in (
-            "us", "os", "as", "is", "rs", "ns"
-        )  # fmt: skip
-        new = stem + "e" if silent_e else stem
+    i, new = rng.choice(options)
     out = list(words)
     out[i] = _replace_core(words[i], new)
     return out
+
+
+def regular_base(past: str) -> str | None:
+    """The base form of a regular past in -ed ("wanted" -> "want", "closed" -> "close",
+    "disabled" -> "disable"), or ``None`` where spelling leaves it open ("developed" but
+    "typed", "monitored" but "stored", "edited" but "united"): poor MT mixes up tenses,
+    it does not make non-words such as "disabl"."""
+    if past.endswith("ied"):
+        return past[:-3] + "y"
+    stem = past[:-2]
+    last, pair = stem[-1], stem[-2:]
+    if last == stem[-2]:
+        if last not in "lsfz":
+            return stem[:-1]  # stopped, occurred
+        if last == "l" and len(stem) > 5 and not stem.endswith(("install", "call", "fill")):
+            return None  # controlled, cancelled: "controll" is no word
+        return stem  # called, passed, stuffed
+    if last in "cvzue" or pair in _E_AFTER_CONSONANT or pair in ("rs", "ns", "ls", "ps"):
+        return stem + "e"  # forced, solved, queued, agreed; disabled, described; dispersed
+    if last == "g":
+        return stem if stem.endswith("ong") else stem + "e"  # changed, but belonged
+    if last == "s" and stem[-2] in _VOWELS:  # based, caused, raised; but focused, biased
+        return stem if stem.endswith(("cus", "ias")) else stem + "e"
+    if last in "aiowxy" or stem[-2] not in _VOWELS | {"y"}:
+        return stem  # echoed, allowed, fixed, played; wanted, helped, formed, asked
+    if stem[-3:-2] in _VOWELS and stem[-4:-2] != "qu":  # claimed, treated; but negotiated
+        return stem + "e" if stem.endswith(("iat", "uat", "creat")) else stem
+    if pair in _E_AFTER_VOWEL or stem.endswith("let"):
+        return stem + "e"  # named, liked, defined, required, provided, noted, ruled, deleted
+    if pair in ("er", "en", "el"):
+        return stem  # entered, opened, modeled
+    return None
+
+
+_VOWELS = frozenset("aeiou")
+# A consonant then "l" or "ib": disable, handle, couple, settle; describe.
+_E_AFTER_CONSONANT = frozenset({"bl", "cl", "dl", "fl", "gl", "kl", "pl", "tl", "zl", "yl", "ib"})
+# One vowel, one consonant, silent e: name, like, define, tune, require, secure, compare,
+# provide, include, code, fade, compute, note, state, compile, rule, probe.
+_E_AFTER_VOWEL = frozenset(
+    "am im um ak ik ok uk in un ir ur ar id ud od ad ut ot at il ul ob ub".split()
+)
 
 
 def agreement(words: Words, rng: random.Random) -> Words | None:
@@ -304,12 +354,18 @@ def agreement(words: Words, rng: random.Random) -> Words | None:
 
 
 def number(words: Words, rng: random.Random) -> Words | None:
-    """Singular for plural or plural for singular after a quantifier or article."""
+    """Singular for plural or plural for singular of the noun after a quantifier or
+    article ("many shop", "a shops"); only a noun that ends its phrase: "a jaunty tune"
+    does not become "a jaunties tune" in MT."""
     spots = [
         i + 1
         for i, w in enumerate(words[:-1])
         if _core(w) in _QUANTIFIERS | {"a", "an", "one", "each", "every"}
+        and not _strip(w)[2]  # "the two, and" is no quantifier of "and"
         and _is_content(_core(words[i + 1]))
+        and _core(words[i + 1]) not in _NOT_NOUNS
+        and not _core(words[i + 1]).endswith("ed")  # "a specified", "the two required"
+        and _ends_phrase(words, i + 1)
     ]
     if not spots:
         return None
@@ -317,10 +373,14 @@ def number(words: Words, rng: random.Random) -> Words | None:
     core = _strip(words[i])[1]
     if core.endswith("ies"):
         new = core[:-3] + "y"
-    elif core.endswith("s") and not core.endswith("ss"):
+    elif core.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        new = core[:-2]  # processes, boxes, branches
+    elif core.endswith("s") and not core.endswith(("ss", "us", "is")):
         new = core[:-1]
     elif core.endswith("y") and core[-2:-1] not in _VOWEL_SOUND:
         new = core[:-1] + "ies"
+    elif core.endswith(("s", "x", "z", "ch", "sh")):
+        new = core + "es"  # process, box, brush
     else:
         new = core + "s"
     out = list(words)
