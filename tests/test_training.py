@@ -305,6 +305,9 @@ def test_model_average_writes_the_weighted_mean_with_its_record(
     assert [p["weight"] for p in record[0]["averaged"]] == [0.25, 0.75]
     card = (out / "README.md").read_text("utf-8")
     assert "weighted mean" in card and f"`{other}`, weight 0.75" in card
+    # as complete as a trained model's card: its shape, its data and how it was trained
+    assert "## Model" in card and "M parameters" in card and "- in all: " in card
+    assert f"| `{corpus}` | user-supplied file |" in card
     from mtfix.rewrite import create_backend
 
     assert len(create_backend("transformers", out).rewrite(["The shop opened."])) == 1

@@ -17,6 +17,10 @@ from typing import Protocol, runtime_checkable
 
 from ..errors import UnknownBackendError
 
+#: The longest input, in tokens, the model backends feed the model: longer sentences are
+#: split at clause boundaries first (never truncated).
+MAX_INPUT_TOKENS = 128
+
 
 @runtime_checkable
 class RewriteBackend(Protocol):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelLoadError
+from .base import MAX_INPUT_TOKENS
 from .transformers_backend import _CLAUSE_BREAK, _cut, _regroup, check_model_dir, split_for_model
 
 SUBDIR = "ctranslate2"
@@ -111,7 +112,7 @@ class CTranslate2Backend:
         *,
         batch_size: int = 32,
         num_beams: int = 1,
-        max_input_tokens: int = 128,
+        max_input_tokens: int = MAX_INPUT_TOKENS,
         compute_type: str = "int8",
         threads: int | None = None,
         **_: object,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelLoadError
+from .base import MAX_INPUT_TOKENS
 
 PICKLE_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json")
 SAFE_WEIGHTS = ("model.safetensors", "model.safetensors.index.json")
@@ -98,7 +99,7 @@ class TransformersBackend:
         *,
         batch_size: int = 32,
         num_beams: int = 1,
-        max_input_tokens: int = 128,
+        max_input_tokens: int = MAX_INPUT_TOKENS,
         device: str = "cpu",
         trust_pickle: bool = False,
         threads: int | None = None,

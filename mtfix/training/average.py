@@ -71,7 +71,8 @@ def average_models(
             for path, w in zip(sources, weights)
         ]
         write_lineage(staging, [{"averaged": parts}])
-        write_average_card(staging, parts)
+        config = json.loads((Path(sources[0]) / "config.json").read_text("utf-8"))
+        write_average_card(staging, parts, config, sum(t.numel() for t in averaged.values()))
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

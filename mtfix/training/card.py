@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..rewrite.base import MAX_INPUT_TOKENS
+
 MEASURED_BEGIN = "<!-- measured:begin -->"
 MEASURED_END = "<!-- measured:end -->"
 
@@ -49,28 +51,16 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
     args = state.get("args", {})
     shape = args.get("shape", {})
     lines = [
-        "# mtfix rewrite model",
-        "",
-        "A small BART-style seq2seq model trained with `mtfix train` on the CPU (from scratch,",
-        "or continued from the model named under Training).",
-        "Its job: the errors of poor (word-by-word) machine translation that can be fixed from",
-        "the English alone — duplicated words, misplaced auxiliaries, article and preposition",
-        "slips, agreement, tense and number errors, literal calques. It is meant to run behind",
-        "mtfix's guard (`mtfix/rewrite/guard.py`), which keeps a rewrite only when it is small,",
-        "keeps every protected span, makes only edits that undo known poor-MT errors",
-        "(`mtfix/rewrite/edits.py`, judged edit by edit and clause by clause) and scores",
-        "better than copying the input.",
-        "",
-        "## Model",
-        f"- architecture: BART (post-norm, learned positions), d_model {shape.get('d_model')}, "
-        f"{shape.get('layers')}+{shape.get('layers')} layers, {shape.get('heads')} heads, "
-        f"ffn {shape.get('ffn')}, {state.get('parameters', 0) / 1e6:.1f}M parameters "
-        "(tied embeddings)",
-        f"- tokenizer: sentencepiece unigram, vocabulary {shape.get('vocab_size')} "
-        "(`spiece.model`, `tokenizer.json`)",
-        f"- inputs up to {args.get('max_tokens')} tokens; mtfix splits longer sentences at clause "
-        "boundaries before the model sees them (never truncates)",
-        "- weights: `model.safetensors` (no pickle)",
+        *_INTRO,
+        *_model_lines(
+            d_model=shape.get("d_model"),
+            layers=shape.get("layers"),
+            heads=shape.get("heads"),
+            ffn=shape.get("ffn"),
+            vocab=shape.get("vocab_size"),
+            parameters=int(state.get("parameters", 0)),
+            max_tokens=args.get("max_tokens"),
+        ),
         "",
         "## Training",
         f"- steps: {state.get('step')}, epochs started: {int(state.get('epoch', 0)) + 1}, "
@@ -99,11 +89,7 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
         lines.append(f"| `{path_text}` | {source['kind']} | {what} | {provenance(path_text)} |")
     lines += [
         "",
-        "Synthetic noise: `mtfix/training/noise.py` (types and weights in the model's training",
-        "record, `trainer_state.json` when training; see `mtfix train --help`). A fixed share of",
-        f"corpus sentences ({args.get('mix', {}).get('holdout_percent')}%, chosen by a hash of",
-        "the text) is never trained on and serves for evaluation.",
-        "Nothing from `../shared/data/dev/` is trained on.",
+        *_noise_lines(args.get("mix", {}).get("holdout_percent")),
         "",
         "## Dev scores while training (held-out corpus sentences, greedy, no guard)",
         "| step | dev loss | chrF | input chrF | noisy fixed exactly | clean kept |",
@@ -117,13 +103,56 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
     lines += ["", "## Measured", ""]
     lines.append(measured or f"{MEASURED_BEGIN}\n(not measured yet: run "
                  f"`python benchmarks/eval_model.py MODEL_DIR`)\n{MEASURED_END}")  # fmt: skip
-    lines += [
-        "",
-        "## Rebuild",
-        "`make model` (the exact `mtfix train` command is in the Makefile).",
-        "",
-    ]
+    lines += ["", *_REBUILD]
     return _write(path, "\n".join(lines))
+
+
+_INTRO = [
+    "# mtfix rewrite model",
+    "",
+    "A small BART-style seq2seq model trained with `mtfix train` on the CPU (from scratch,",
+    "or continued from the model named under Training).",
+    "Its job: the errors of poor (word-by-word) machine translation that can be fixed from",
+    "the English alone — duplicated words, misplaced auxiliaries, article and preposition",
+    "slips, agreement, tense and number errors, literal calques. It is meant to run behind",
+    "mtfix's guard (`mtfix/rewrite/guard.py`), which keeps a rewrite only when it is small,",
+    "keeps every protected span, makes only edits that undo known poor-MT errors",
+    "(`mtfix/rewrite/edits.py`, judged edit by edit and clause by clause) and scores",
+    "better than copying the input.",
+    "",
+]
+_REBUILD = [
+    "## Rebuild",
+    "`make model` (the exact `mtfix train` commands are in the Makefile).",
+    "",
+]
+
+
+def _model_lines(
+    *, d_model: Any, layers: Any, heads: Any, ffn: Any, vocab: Any, parameters: int,
+    max_tokens: Any,
+) -> list[str]:  # fmt: skip
+    return [
+        "## Model",
+        f"- architecture: BART (post-norm, learned positions), d_model {d_model}, "
+        f"{layers}+{layers} layers, {heads} heads, ffn {ffn}, {parameters / 1e6:.1f}M "
+        "parameters (tied embeddings)",
+        f"- tokenizer: sentencepiece unigram, vocabulary {vocab} "
+        "(`spiece.model`, `tokenizer.json`)",
+        f"- inputs up to {max_tokens} tokens; mtfix splits longer sentences at clause "
+        "boundaries before the model sees them (never truncates)",
+        "- weights: `model.safetensors` (no pickle)",
+    ]
+
+
+def _noise_lines(holdout_percent: Any) -> list[str]:
+    return [
+        "Synthetic noise: `mtfix/training/noise.py` (types and weights in the model's training",
+        "record, `trainer_state.json` when training; see `mtfix train --help`). A fixed share of",
+        f"corpus sentences ({holdout_percent}%, chosen by a hash of",
+        "the text) is never trained on and serves for evaluation.",
+        "Nothing from `../shared/data/dev/` is trained on.",
+    ]
 
 
 def _earlier_runs(state: dict[str, Any]) -> list[str]:
@@ -150,11 +179,16 @@ def run_lines(run: dict[str, Any], indent: str = "") -> list[str]:
     listed with their own runs, nested."""
     if not run.get("averaged"):
         return [f"{indent}- {describe_run(run)}"]
-    lines = [f"{indent}- {describe_run(run)}:"]
-    for part in run["averaged"]:
-        lines.append(f"{indent}  - `{part['model']}`, weight {part['weight']}, trained in:")
+    return [f"{indent}- {describe_run(run)}:", *_part_lines(run["averaged"], indent + "  ")]
+
+
+def _part_lines(parts: list[dict[str, Any]], indent: str) -> list[str]:
+    """Card lines for the models of an average, each with the runs it was trained in."""
+    lines = []
+    for part in parts:
+        lines.append(f"{indent}- `{part['model']}`, weight {part['weight']}, trained in:")
         for inner in part.get("runs", []):
-            lines += run_lines(inner, indent + "    ")
+            lines += run_lines(inner, indent + "  ")
     return lines
 
 
@@ -196,29 +230,55 @@ def describe_run(run: dict[str, Any]) -> str:
     )
 
 
-def write_average_card(out_dir: Path, parts: list[dict[str, Any]]) -> Path:
+def write_average_card(
+    out_dir: Path, parts: list[dict[str, Any]], config: dict[str, Any], parameters: int
+) -> Path:
     """The card of a model made by ``mtfix model average`` from ``parts`` (each a model
-    directory, its weight and its training record)."""
+    directory, its weight and its training record), of the shape ``config`` (its
+    ``config.json``) with ``parameters`` weights."""
+    runs = [{"averaged": parts}]
     lines = [
-        "# mtfix rewrite model",
+        *_INTRO,
+        *_model_lines(
+            d_model=config.get("d_model"),
+            layers=config.get("encoder_layers"),
+            heads=config.get("encoder_attention_heads"),
+            ffn=config.get("encoder_ffn_dim"),
+            vocab=config.get("vocab_size"),
+            parameters=parameters,
+            max_tokens=MAX_INPUT_TOKENS,
+        ),
         "",
-        "A rewrite model for mtfix whose weights are the weighted mean of the models below",
-        "(`mtfix model average`): same architecture and tokenizer (`config.json`,",
-        "`tokenizer.json`), weights in `model.safetensors` (no pickle). It is meant to run",
-        "behind mtfix's guard (`mtfix/rewrite/guard.py`).",
-        "",
-        "## Averaged from",
+        "## Training",
+        "Its weights are the weighted mean of the models below (`mtfix model average`), each",
+        "trained as listed (the same architecture and tokenizer):",
+        *_part_lines(parts, ""),
     ]
-    for part in parts:
-        lines.append(f"- `{part['model']}`, weight {part['weight']}, trained in:")
-        lines += [line for run in part["runs"] for line in run_lines(run, "  ")]
+    trained = _training_runs(runs)
+    if trained is not None:
+        steps = sum(int(run.get("steps") or 0) for run in trained)
+        minutes = sum(float(run.get("minutes") or 0) for run in trained)
+        lines.append(f"- in all: {steps} steps, {minutes:.1f} min of training (a run behind "
+                     "several averaged models counted once)")  # fmt: skip
+    paths = dict.fromkeys(
+        shared_path(str(d["path"])) for run in trained or [] for d in run.get("data", [])
+    )
+    if paths:
+        lines += ["", "| source | provenance, licence |", "|---|---|"]
+        lines += [f"| `{path}` | {provenance(path)} |" for path in paths]
+    holdout = next(
+        (run["holdout_percent"] for run in trained or [] if run.get("holdout_percent")), 2.0
+    )
     lines += [
+        "",
+        *_noise_lines(holdout),
         "",
         "## Measured",
         "",
         f"{MEASURED_BEGIN}\n(not measured yet: run "
         f"`python benchmarks/eval_model.py MODEL_DIR`)\n{MEASURED_END}",
         "",
+        *_REBUILD,
     ]
     path = out_dir / "README.md"
     return _write(path, "\n".join(lines))
