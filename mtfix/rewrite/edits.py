@@ -198,8 +198,8 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
     Kinds: ``repeat``, ``doubled auxiliary``, ``doubled modal``, ``comma``, ``the before
     a name``, ``dangling of`` (deletions); ``article``, ``subject`` (insertions);
     ``article``, ``a/an clash`` (an article that clashed with the next word's sound),
-    ``the for a/an clash`` (:data:`CLASH_CHOICE`), ``preposition``, ``inflection``,
-    ``agreement clash`` (an inflection mending a clash: :data:`AGREEMENT_CLASH`) (one
+    ``the for a/an clash`` (:data:`CLASH_CHOICE`), ``preposition``, ``inflection`` and
+    ``agreement clash`` (an inflection that mends a clash: :data:`AGREEMENT_CLASH`) (one
     word for another); ``move``. An edit that undoes no known MT error has the kind ``None``.
     """
     before, after = _TOKEN.findall(original), _TOKEN.findall(rewrite)
@@ -358,7 +358,7 @@ def _agreement_clash(before: Sequence[str], after: Sequence[str], i: int, j: int
 
 def _plural_of(singular: str, plural: str) -> bool:
     """Whether ``plural`` is the regular plural of ``singular`` ("step", "steps")."""
-    if plural in _NOT_PLURALS or singular.endswith("s") and not singular.endswith(("ss", "sh")):
+    if plural in _NOT_PLURALS or singular.endswith("s") and not singular.endswith("ss"):
         return False
     if singular.endswith("y") and plural == singular[:-1] + "ies":
         return True

@@ -379,6 +379,8 @@ def number(words: Words, rng: random.Random) -> Words | None:
         new = core[:-1]
     elif core.endswith("y") and core[-2:-1] not in _VOWEL_SOUND:
         new = core[:-1] + "ies"
+    elif core.endswith("sis"):
+        new = core[:-2] + "es"  # basis, crisis
     elif core.endswith(("s", "x", "z", "ch", "sh")):
         new = core + "es"  # process, box, brush
     else:
