@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..rewrite.base import MAX_INPUT_TOKENS
+from .data import MixConfig
 
 MEASURED_BEGIN = "<!-- measured:begin -->"
 MEASURED_END = "<!-- measured:end -->"
@@ -101,8 +102,7 @@ def write_card(out_dir: Path, state: dict[str, Any]) -> Path:
             f"{h['dev_input_chrf']:.2f} | {h['dev_fixed']:.1%} | {h['dev_clean_kept']:.1%} |"
         )
     lines += ["", "## Measured", ""]
-    lines.append(measured or f"{MEASURED_BEGIN}\n(not measured yet: run "
-                 f"`python benchmarks/eval_model.py MODEL_DIR`)\n{MEASURED_END}")  # fmt: skip
+    lines.append(measured or _UNMEASURED)
     lines += ["", *_REBUILD]
     return _write(path, "\n".join(lines))
 
@@ -121,6 +121,10 @@ _INTRO = [
     "better than copying the input.",
     "",
 ]
+_UNMEASURED = (
+    f"{MEASURED_BEGIN}\n(not measured yet: run `python benchmarks/eval_model.py MODEL_DIR`)"
+    f"\n{MEASURED_END}"
+)
 _REBUILD = [
     "## Rebuild",
     "`make model` (the exact `mtfix train` commands are in the Makefile).",
@@ -165,13 +169,18 @@ def _earlier_runs(state: dict[str, Any]) -> list[str]:
     lines += [line for run in earlier for line in run_lines(run, "  ")]
     runs = _training_runs(earlier)
     if runs is not None:
-        steps = sum(int(run.get("steps") or 0) for run in runs) + int(state.get("step", 0))
-        minutes = sum(float(run.get("minutes") or 0) for run in runs)
-        minutes += float(state.get("train_seconds", 0)) / 60
+        this_run = {"steps": state.get("step", 0), "minutes": state.get("train_seconds", 0) / 60}
         averaged = any(run.get("averaged") for run in earlier)
-        shared = " (a run behind several averaged models counted once)" if averaged else ""
-        lines.append(f"- in all: {steps} steps, {minutes:.1f} min of training{shared}")
+        lines.append(_in_all([*runs, this_run], averaged))
     return lines
+
+
+def _in_all(runs: list[dict[str, Any]], averaged: bool) -> str:
+    """The card line with the steps and minutes of ``runs`` summed."""
+    steps = sum(int(run.get("steps") or 0) for run in runs)
+    minutes = sum(float(run.get("minutes") or 0) for run in runs)
+    shared = " (a run behind several averaged models counted once)" if averaged else ""
+    return f"- in all: {steps} steps, {minutes:.1f} min of training{shared}"
 
 
 def run_lines(run: dict[str, Any], indent: str = "") -> list[str]:
@@ -256,30 +265,16 @@ def write_average_card(
     ]
     trained = _training_runs(runs)
     if trained is not None:
-        steps = sum(int(run.get("steps") or 0) for run in trained)
-        minutes = sum(float(run.get("minutes") or 0) for run in trained)
-        lines.append(f"- in all: {steps} steps, {minutes:.1f} min of training (a run behind "
-                     "several averaged models counted once)")  # fmt: skip
+        lines.append(_in_all(trained, averaged=True))
     paths = dict.fromkeys(
         shared_path(str(d["path"])) for run in trained or [] for d in run.get("data", [])
     )
     if paths:
         lines += ["", "| source | provenance, licence |", "|---|---|"]
         lines += [f"| `{path}` | {provenance(path)} |" for path in paths]
-    holdout = next(
-        (run["holdout_percent"] for run in trained or [] if run.get("holdout_percent")), 2.0
-    )
-    lines += [
-        "",
-        *_noise_lines(holdout),
-        "",
-        "## Measured",
-        "",
-        f"{MEASURED_BEGIN}\n(not measured yet: run "
-        f"`python benchmarks/eval_model.py MODEL_DIR`)\n{MEASURED_END}",
-        "",
-        *_REBUILD,
-    ]
+    # Training records do not keep the held-out share: the runs used the default.
+    lines += ["", *_noise_lines(MixConfig().holdout_percent), "", "## Measured", "", _UNMEASURED]
+    lines += ["", *_REBUILD]
     path = out_dir / "README.md"
     return _write(path, "\n".join(lines))
 

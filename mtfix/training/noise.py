@@ -62,7 +62,7 @@ TENSE = {
 }  # fmt: skip
 SUBJECTS = {"i", "we", "you", "he", "she", "it", "they"}
 _QUANTIFIERS = {"many", "several", "these", "those", "some", "all", "two", "three", "few", "both"}
-_VOWEL_SOUND = set("aeiou")
+_VOWELS = frozenset("aeiou")
 _CLAUSE_END = (",", ";", ":", ".", "!", "?")
 
 #: Literal renderings of Chinese internet terms (correct term -> calque), used when the
@@ -247,7 +247,7 @@ def misuse_article(words: Words, rng: random.Random) -> Words | None:
         art = _core(words[i])
         nxt = _core(words[i + 1]) if i + 1 < len(words) else ""
         if art in ("a", "an") and nxt and rng.random() < 0.5:
-            wrong = "an" if nxt[0] not in _VOWEL_SOUND else "a"
+            wrong = "an" if nxt[0] not in _VOWELS else "a"
         else:
             wrong = rng.choice(sorted(ARTICLES - {art} - ({"a", "an"} if art != "the" else set())))
         out = list(words)
@@ -323,7 +323,6 @@ def regular_base(past: str) -> str | None:
     return None
 
 
-_VOWELS = frozenset("aeiou")
 # A consonant then "l" or "ib": disable, handle, couple, settle; describe.
 _E_AFTER_CONSONANT = frozenset({"bl", "cl", "dl", "fl", "gl", "kl", "pl", "tl", "zl", "yl", "ib"})
 # One vowel, one consonant, silent e: name, like, define, tune, require, secure, compare,
@@ -377,7 +376,7 @@ def number(words: Words, rng: random.Random) -> Words | None:
         new = core[:-2]  # processes, boxes, branches
     elif core.endswith("s") and not core.endswith(("ss", "us", "is")):
         new = core[:-1]
-    elif core.endswith("y") and core[-2:-1] not in _VOWEL_SOUND:
+    elif core.endswith("y") and core[-2:-1] not in _VOWELS:
         new = core[:-1] + "ies"
     elif core.endswith("sis"):
         new = core[:-2] + "es"  # basis, crisis
