@@ -202,6 +202,10 @@ def test_a_clause_with_several_bad_edits_is_put_back_and_the_other_clauses_kept(
         ("OK, if it doesn't, return it", "OK, if it doesn't return it", False),
         ('In "Sons of Anarchy," "City of of Gold"', 'In "Sons of Anarchy" "City of Gold"', False),
         ("The plan is ready.", "The plan is ready.", False),
+        # a word that starts with a digit is one word: its stutter is a repeat
+        ("Support for 2D 2D and 3D output.", "Support for 2D and 3D output.", True),
+        ("Up to 16K 16K users.", "Up to 16K users.", True),
+        ("Up to 16K users.", "Up to 16 users.", False),
     ],
 )  # fmt: skip
 def test_self_evident_fixes_are_repeats_and_article_clashes(

@@ -43,7 +43,7 @@ from ..training.noise import AGREEMENT, ARTICLES, AUXILIARIES, IRREGULAR_PAST, S
 from ..training.noise import PREPOSITIONS as _PREPOSITION_LIST
 
 # Numbers ("3.8"), hyphenated and possessive words ("per-CPU", "party's") are one token.
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:[-'’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?!\w)|\w+(?:[-'’]\w+)*|[^\w\s]")
 _PREPOSITIONS = frozenset(_PREPOSITION_LIST)
 _PAIRS = frozenset(
     pair
