@@ -90,6 +90,15 @@ def test_undoing_each_noise_type_is_explained(kind: str) -> None:
         # a word moved and inflected at once undoes no one error (WMT22 zh-en)
         ("a laptop with a good style has windows 11 installed",
          "a laptop with a good style windows have 11 installed", "inserted 'have'"),
+        # numbers: no inflections, not to be reordered, a fraction is no stutter
+        ("It was in the 1990s.", "It was in the 1990.", "deleted '1990s'"),
+        ("Latency is 100ms here.", "Latency is 100m here.", "deleted '100ms'"),
+        ("The price rose from 10 to 20.", "The price rose from 20 to 10.",
+         "reordered the numbers"),
+        ("Add 1 1/2 cups of flour.", "Add 1/2 cups of flour.", "deleted '1'"),
+        # a stem ending in one vowel and one consonant doubles it: "filed" is no "filled"
+        ("The form was filed today.", "The form was filled today.", "deleted 'filed'"),
+        ("We hoped for rain.", "We hopped for rain.", "deleted 'hoped'"),
     ],
 )  # fmt: skip
 def test_typical_harm_is_unexplained(original: str, rewrite: str, problem: str) -> None:
@@ -206,6 +215,13 @@ def test_a_clause_with_several_bad_edits_is_put_back_and_the_other_clauses_kept(
         ("Support for 2D 2D and 3D output.", "Support for 2D and 3D output.", True),
         ("Up to 16K 16K users.", "Up to 16K users.", True),
         ("Up to 16K users.", "Up to 16 users.", False),
+        # doubles English makes, and words read letter by letter after "an"
+        ("What it is is a scam.", "What it is a scam.", False),
+        ("I think that that is wrong.", "I think that is wrong.", False),
+        ("Add 1 1/2 cups of flour.", "Add 1/2 cups of flour.", False),
+        ("Changed in version 3.8 3.8: links", "Changed in version 3.8: links", True),
+        ("I bought an Xbox and an Fe atom.", "I bought a Xbox and a Fe atom.", False),
+        ("I met an Xavier.", "I met a Xavier.", True),
     ],
 )  # fmt: skip
 def test_self_evident_fixes_are_repeats_and_article_clashes(
@@ -241,6 +257,15 @@ def test_self_evident_fixes_are_repeats_and_article_clashes(
         ("If it were so, we would know.", "If it was so, we would know.", False),
         ("What it comes down to is money.", "What it comes down to be money.", False),
         ("These attribute file displays it.", "This attribute file displays it.", False),
+        # "it" and "you" as objects, unit words after a numeral, plurals without -s, "to has"
+        ("The gift I gave you is nice.", "The gift I gave you are nice.", False),
+        ("The parts that make it are cheap.", "The parts that make it is cheap.", False),
+        ("Prices rose two percent.", "Prices rose two percents.", False),
+        ("It cost three million.", "It cost three millions.", False),
+        ("These stimuli are weak.", "This stimuli are weak.", False),
+        ("It carried two aircraft.", "It carried two aircrafts.", False),
+        ("What it comes down to has nothing to do with it.",
+         "What it comes down to have nothing to do with it.", False),
         # a clash is not evident beside the words around it changing
         ("These step must be repeated.", "This step should be repeated.", False),
     ],

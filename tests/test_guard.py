@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mtfix.rewrite.guard import (
     GuardConfig,
@@ -13,6 +15,8 @@ from mtfix.rewrite.guard import (
     decide,
     judge,
     names,
+    protected_spans,
+    word_edit_distance,
 )
 
 
@@ -63,6 +67,17 @@ def test_cheap_checks_run_first_and_skip_scoring() -> None:
     assert scorer.calls == []
 
 
+def test_a_number_is_protected_with_what_is_glued_to_it() -> None:
+    loose = GuardConfig.from_aggressiveness(1.0)
+    for original, rewrite in [
+        ("We need 16K samples.", "We need 32K samples."),
+        ("It was in the 1990s.", "It was in the 1980s."),
+        ("Add 1 1/2 cups of flour.", "Add 1/2 cups of flour."),  # no stutter: a fraction
+    ]:
+        verdict = judge(original, rewrite, protected_spans(original), loose)
+        assert not verdict.accepted and "lost protected span" in verdict.reason
+
+
 def test_protected_spans_from_the_caller_must_survive() -> None:
     verdicts = decide(None, [GOOD], ["The store has opened in the city of Beijing."],
                       [["shop"]], GuardConfig(max_edit_ratio=0.5))  # fmt: skip
@@ -96,6 +111,16 @@ def test_char_edit_ratio_cap() -> None:
     assert not capped.accepted and capped.reason.startswith("char edit ratio")
     assert char_edit_distance("kitten", "sitting") == 3
     assert char_edit_distance("same", "same") == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abc", max_size=12), st.text("abc", max_size=12), st.integers(0, 12))
+def test_a_limited_edit_distance_is_exact_up_to_its_limit(a: str, b: str, limit: int) -> None:
+    exact = char_edit_distance(a, b)
+    assert char_edit_distance(a, b, limit) == min(exact, limit + 1)
+    assert word_edit_distance(list(a), list(b), limit) == min(
+        word_edit_distance(list(a), list(b)), limit + 1
+    )
 
 
 def test_absolute_edit_cap() -> None:

@@ -42,8 +42,10 @@ from itertools import combinations
 from ..training.noise import AGREEMENT, ARTICLES, AUXILIARIES, IRREGULAR_PAST, SUBJECTS, TENSE
 from ..training.noise import PREPOSITIONS as _PREPOSITION_LIST
 
-# Numbers ("3.8"), hyphenated and possessive words ("per-CPU", "party's") are one token.
-_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?!\w)|\w+(?:[-'’]\w+)*|[^\w\s]")
+# Numbers ("3.8", with what is glued to them: "2D", "1990s"), hyphenated and possessive
+# words ("per-CPU", "party's") are one token.
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*\w*|\w+(?:[-'’]\w+)*|[^\w\s]")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _PREPOSITIONS = frozenset(_PREPOSITION_LIST)
 _PAIRS = frozenset(
     pair
@@ -246,6 +248,10 @@ def classify_edits(original: str, rewrite: str) -> list[tuple[str | None, str]]:
         ("article" if t in ARTICLES else "subject" if t in SUBJECTS else None, f"inserted {t!r}")
         for t in inserted_words
     ]
+    numbers_before = [t for t in low_before if t[0].isdigit()]
+    numbers_after = [t for t in low_after if t[0].isdigit()]
+    if numbers_after != numbers_before and sorted(numbers_after) == sorted(numbers_before):
+        edits.append((None, "reordered the numbers"))  # "from 10 to 20" -> "from 20 to 10"
     if _article_clashes(after) > _article_clashes(before):
         edits.append((None, "'a'/'an' before the wrong sound"))
     if not low_before[-1:] or low_before[-1] not in (".", "!"):  # a question, or unended
@@ -281,6 +287,8 @@ def _deletion(low: list[str], tokens: list[str], i: int, new_possessive: bool) -
         return "comma"
     if _is_repeat(low, i):
         return "repeat"
+    if token in _DOUBLED_BY_ERROR_TOO and token in (low[i - 1] if i else "", following.lower()):
+        return "doubled word"  # often an error, but English too: "that that", "is is"
     if token in AUXILIARIES and _doubled_in_clause(low, i):
         return "doubled auxiliary"
     if token in _MODALS and _next_to_modal(low, i):  # "may will result"
@@ -307,8 +315,15 @@ _PERSON_FORMS = {
     **dict.fromkeys(("he", "she", "it"), {"are": "is"}),
 }
 # After "to", a verb is in its base form ("to does" -> "to do"). Left out: "is", "was",
-# "had": "what it comes down to is ..." is English.
-_BASE_AFTER_TO = {"does": "do", "has": "have", "goes": "go"}
+# "has", "had": "what it comes down to is ...", "... to has nothing to do with" are English.
+_BASE_AFTER_TO = {"does": "do", "goes": "go"}
+# "It" and "you" are objects as often as subjects ("the gift I gave you is"): they take
+# the verb's person only at the start of a clause.
+_OBJECT_PRONOUNS = frozenset({"it", "you"})
+_CLAUSE_OPENERS = frozenset(
+    "and but or so then that which if when because as while although though since where"
+    " whether unless until once".split()
+)
 # Words in -s that are no plurals, or are also singular ("a means", "a series").
 _NOT_PLURALS = frozenset(
     "means series species news headquarters crossroads works barracks lens gallows"
@@ -317,8 +332,12 @@ _NOT_PLURALS = frozenset(
 # Plurals without -s: "these people" is no clash.
 _PLURALS_WITHOUT_S = frozenset(
     "people data media criteria phenomena children men women police cattle staff sheep"
-    " fish deer feet teeth mice geese personnel bacteria alumni kind sort".split()
+    " fish deer feet teeth mice geese personnel bacteria alumni kind sort aircraft spacecraft"
+    " offspring stimuli fungi cacti nuclei radii vertebrae larvae formulae indices matrices"
+    " vertices appendices crises analyses theses hypotheses axes swine moose salmon bison".split()
 )
+# Counted without a plural: "two percent", "three million".
+_COUNT_WORDS = frozenset("percent per cent hundred thousand million billion trillion dozen".split())
 
 
 def _agreement_clash(before: Sequence[str], after: Sequence[str], i: int, j: int) -> bool:
@@ -342,11 +361,12 @@ def _agreement_clash(before: Sequence[str], after: Sequence[str], i: int, j: int
     if _BASE_AFTER_TO.get(old) == new and prev == "to":
         return True
     if _PERSON_FORMS.get(prev, {}).get(old) == new:
-        return True
+        return prev not in _OBJECT_PRONOUNS or _opens_clause(before, i - 1)
     if prev in _SINGULAR_DETERMINERS and _plural_of(new, old):
         return common_noun and _heads_phrase(following)
     if prev in _PLURAL_DETERMINERS and _plural_of(old, new):
-        return common_noun and _heads_phrase(following)
+        uncounted = old in _PLURALS_WITHOUT_S or old in _COUNT_WORDS
+        return common_noun and not uncounted and _heads_phrase(following)
     if _SINGULAR_DEMONSTRATIVE.get(old) == new and i + 2 < len(before):
         noun, then = before[i + 1], before[i + 2].lower()
         singular = noun.isalpha() and noun.islower() and not noun.endswith("s")
@@ -354,6 +374,14 @@ def _agreement_clash(before: Sequence[str], after: Sequence[str], i: int, j: int
         verb_next = then in AUXILIARIES or not then[:1].isalnum()
         return singular and noun not in _PLURALS_WITHOUT_S and verb_next
     return False
+
+
+def _opens_clause(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` starts a clause: first, or after punctuation or a conjunction."""
+    if i == 0:
+        return True
+    before = tokens[i - 1].lower()
+    return not before[:1].isalnum() or before in _CLAUSE_OPENERS
 
 
 def _plural_of(singular: str, plural: str) -> bool:
@@ -414,9 +442,16 @@ def _substitutable(old: str, new: str) -> bool:
     return (old, new) in _PAIRS or bool(_stems(old) & _stems(new))
 
 
+# One syllable ending in one vowel and one consonant: its last letter doubles before
+# -ed and -ing ("hop" -> "hopped", "fil" is no stem of "filed").
+_SHORT_SYLLABLE = re.compile(r"[^aeiou][aeiou][^aeiouwxy]")
+
+
 def _stems(word: str) -> set[str]:
     """The stems ``word`` may be an inflection of ("stopped" -> stop, stopp, stopped)."""
     found = {word.removesuffix("'s").removesuffix("’s")}
+    if word[:1].isdigit():
+        return found  # "1990s" is no inflection of "1990", nor "100ms" of "100m"
     for suffix in _INFLECTIONS:
         if suffix == "s" and word.endswith(("ss", "us", "is")):
             continue  # "toss", "status", "analysis" are no plurals
@@ -424,7 +459,9 @@ def _stems(word: str) -> set[str]:
             stem = word[: -len(suffix)]
             if suffix in ("ing", "ed") and stem[-1] == "e" and stem[-2] not in "eoy":
                 continue  # "promoteing" is no inflection ("seeing", "hoeing" are)
-            found |= {stem, stem + "e"}
+            found.add(stem + "e")
+            if suffix == "s" or not _SHORT_SYLLABLE.fullmatch(stem):
+                found.add(stem)  # "hoped" is "hope" + d: "hop" would double ("hopped")
             if len(stem) > 3 and stem[-1] == stem[-2]:  # stopped -> stop
                 found.add(stem[:-1])
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -470,11 +507,14 @@ def _is_repeat(tokens: list[str], i: int) -> bool:
     more copies around commas ("malicious, malicious, malicious").
 
     Twice around a comma is English ("black tea, tea farmers", "Shark, Shark, what"),
-    and so are a few words said twice ("so so", "had had")."""
+    and so are a few words said twice ("so so", "had had", "that that")."""
     word = tokens[i]
     if not word[0].isalnum() or word in _SAID_TWICE:
         return False
-    if any(0 <= j < len(tokens) and tokens[j] == word for j in (i - 1, i + 1)):
+    if _NUMBER.fullmatch(word) and "/" in tokens[i + 1 : i + 3]:
+        return False  # a whole number and a fraction: "1 1/2 cups"
+    doubled = any(0 <= j < len(tokens) and tokens[j] == word for j in (i - 1, i + 1))
+    if doubled and word not in _DOUBLED_BY_ERROR_TOO:  # "what it is is", "that that"
         return True
     start = i
     while start >= 2 and tokens[start - 1] == "," and tokens[start - 2] == word:
@@ -490,7 +530,8 @@ _PRONOUN_USE = _PREPOSITIONS | {"who", "whom", "whose", "which", "that"}
 _SAID_TWICE = frozenset({"so", "had", "bye", "ha"})
 # Doubles English makes, which a rule does not mend (the model may): "I think that that is
 # wrong", "what it is is", "they do do it".
-_DOUBLED_IN_ENGLISH = _SAID_TWICE | {"that", "is", "do", "does", "did"}
+_DOUBLED_BY_ERROR_TOO = frozenset({"that", "is", "do", "does", "did"})
+_DOUBLED_IN_ENGLISH = _SAID_TWICE | _DOUBLED_BY_ERROR_TOO
 _CLAUSE_PUNCTUATION = frozenset(",;:.!?()")
 
 
@@ -518,10 +559,12 @@ def _article_clashes(tokens: list[str]) -> int:
 def _clashes(article: str, word: str) -> bool:
     """Whether ``article`` is "a" before a vowel or "an" before a consonant, clearly:
     not "a university", "a one-off", "a European", "a house", "an hour", "an SQL query",
-    "an X-ray", "an x86", "an MBAs"."""
+    "an X-ray", "an x86", "an MBAs", "an Fe atom", "an Xbox"."""
     first = word[:1]
     if not first.isalpha() or not word[1:2].isalpha() or any(c.isupper() for c in word[1:]):
         return False  # a letter or an acronym, read letter by letter
+    if first.isupper() and (len(word) == 2 or first == "X" and word[1].lower() not in "aeiou"):
+        return False  # read letter by letter too: "an Fe atom", "an Xbox"
     article, low = article.lower(), word.lower()
     if article == "a":  # "u" and "h" are left alone: "a unit", "a house"
         return low[0] in "ai" or low[0] in "eo" and not low.startswith(("eu", "ewe", "one", "once"))

@@ -49,7 +49,7 @@ from .edits import (
 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 _PROTECTED = re.compile(
-    r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d+(?:[.,:/]\d+)*"
+    r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d+(?:[.,:/]\d+)*\w*"
 )
 
 #: The default of ``--aggressiveness``.
@@ -153,7 +153,8 @@ class Scorer(Protocol):
 
 
 def protected_spans(text: str) -> list[str]:
-    """Numbers, URLs and e-mail addresses in ``text``: they must survive a rewrite."""
+    """Numbers (with what is glued to them: "16K", "1990s"), URLs and e-mail addresses in
+    ``text``: they must survive a rewrite."""
     return _PROTECTED.findall(text)
 
 
@@ -252,7 +253,8 @@ def judge(
     if config.max_edits and distance > config.max_edits:
         return Verdict(False, f"{distance} word edits > {max(config.max_edits, 0)}")
     if config.max_char_edit_ratio < 1.0:
-        chars = char_edit_distance(original, rewrite) / max(len(original), 1)
+        cap = int(config.max_char_edit_ratio * len(original))
+        chars = char_edit_distance(original, rewrite, cap) / max(len(original), 1)
         if chars > config.max_char_edit_ratio:
             return Verdict(False, f"char edit ratio {chars:.2f} > {config.max_char_edit_ratio:.2f}")
     reason = f"accepted{left_out} ({fixes or 'edits'}; edit ratio {edits:.2f})"
@@ -439,8 +441,9 @@ def _said_once(repeat: re.Match[str]) -> str:
     """A repeat matched by ``_SAFE_REPEAT`` said once; a short name said twice ("Han Han
     is a blogger", "in Walla Walla") stays as it is, "Find Find" and "The The" do not."""
     once = repeat["first"] or repeat["word"] or repeat["double"]
-    if (repeat["first"] or repeat["double"]) and may_be_doubled_name(once):
-        return repeat.group(0)
+    fraction = once[0].isdigit() and repeat.string.startswith("/", repeat.end())
+    if (repeat["first"] or repeat["double"]) and may_be_doubled_name(once) or fraction:
+        return repeat.group(0)  # a name said twice, or a number and a fraction ("1 1/2")
     return once
 
 
@@ -452,23 +455,38 @@ def collapse_repeats(text: str) -> str:
     return _REPEAT.sub(r"\1", text)
 
 
-def word_edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
-    """Levenshtein distance between two token sequences."""
-    previous = list(range(len(b) + 1))
+def word_edit_distance(a: Sequence[str], b: Sequence[str], limit: int | None = None) -> int:
+    """Levenshtein distance between two token sequences.
+
+    With ``limit``, a distance above it comes back as ``limit + 1``, found in a band of
+    ``limit`` around the diagonal: time grows with ``limit`` times the length, not the
+    length squared (a long sentence rewritten whole is refused quickly)."""
+    if limit is None:
+        limit = max(len(a), len(b))
+    over = limit + 1
+    if abs(len(a) - len(b)) > limit:
+        return over
+    previous = [j if j <= limit else over for j in range(len(b) + 1)]
     for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        lo, hi = max(1, i - limit), min(len(b), i + limit)
+        current = [over] * (len(b) + 1)
+        current[0] = i if i <= limit else over
+        for j in range(lo, hi + 1):
+            cost = previous[j - 1] + (x != b[j - 1])
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, cost, over)
+        if min(current[lo - 1 : hi + 1]) >= over:
+            return over
         previous = current
     return previous[-1]
 
 
-def char_edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance between two strings, computed on their differing middle only."""
+def char_edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance between two strings, computed on their differing middle only
+    (above ``limit``: ``limit + 1``, as :func:`word_edit_distance`)."""
     start = 0
     while start < min(len(a), len(b)) and a[start] == b[start]:
         start += 1
     end = 0
     while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
         end += 1
-    return word_edit_distance(list(a[start : len(a) - end]), list(b[start : len(b) - end]))
+    return word_edit_distance(list(a[start : len(a) - end]), list(b[start : len(b) - end]), limit)
