@@ -187,7 +187,8 @@ class Manifest:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("a", encoding="utf-8")
         entry = {"path": rel, "input": input_hash, "settings": settings, "sentences": sentences}
-        self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        # ASCII JSON: a file name that is not UTF-8 (surrogate-escaped) survives the trip.
+        self._handle.write(json.dumps(entry) + "\n")
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self.entries[rel] = entry
@@ -255,7 +256,9 @@ def repair_file(source: Path, target: Path, repairer: Any, options: BatchOptions
             sentences = result.stats.get("repairable", 0)
         backup = source.with_name(source.name + options.backup_suffix)
         if options.in_place and options.backup_suffix and not backup.exists():
-            shutil.copy2(source, backup)  # the first original is kept, never a repaired copy
+            # An existing backup is left alone only when this file is the output of an
+            # earlier run (run_batch checks): the backup holds its original.
+            shutil.copy2(source, backup)
         staged.commit()
     except BaseException:
         staged.discard()
@@ -396,6 +399,11 @@ def run_batch(
     source = source.resolve() if source.exists() else source
     if not source.is_dir():
         raise InputError(str(source), "no such folder" if not source.exists() else "not a folder")
+    suffix = options.backup_suffix
+    if suffix and not options.in_place:
+        raise UsageError("--backup-suffix goes with --in-place (it names the backups)")
+    if suffix and ("/" in suffix or os.sep in suffix or not suffix.strip(". ")):
+        raise UsageError(f"--backup-suffix {suffix!r}: give a file-name ending such as .orig")
     if options.in_place:
         if output is not None:
             raise UsageError("--in-place writes into the input folder: drop -o")
@@ -412,6 +420,11 @@ def run_batch(
             raise UsageError(f"{output}: output folder is the input folder; use --in-place")
         if out_root.exists() and not out_root.is_dir():
             raise UsageError(f"{output}: exists and is not a folder")
+        if source.is_relative_to(out_root):
+            raise UsageError(
+                f"{output}: output folder holds the input folder, so outputs could land on "
+                "inputs; choose a folder outside it"
+            )
     # A bad glossary, backend or model directory is one clear error before any work,
     # not a crash of every worker. (The model itself loads in the workers, after the fork.)
     from .pipeline import check_config
@@ -431,6 +444,11 @@ def run_batch(
         input_hash = _file_digest(path)
         if not options.force and manifest.up_to_date(rel, input_hash, settings, target):
             summary.skipped += 1
+            continue
+        if options.in_place and (clash := _backup_clash(path, rel, input_hash, manifest, options)):
+            summary.failed += 1
+            failure = FileOutcome(str(path), "failed", error="InputError", message=clash)
+            summary.failures.append(failure)
             continue
         todo.append((path, target, rel, input_hash))
     by_source = {str(p): (rel, h) for p, _, rel, h in todo}
@@ -495,6 +513,22 @@ def _run_parallel(
             raise
 
 
+def _backup_clash(
+    path: Path, rel: str, input_hash: str, manifest: Manifest, options: BatchOptions
+) -> str:
+    """Why ``path`` may not be repaired in place, or "": its backup exists but holds
+    another version (the file changed since an earlier run repaired it, or the backup
+    name was taken), and backing it up again would lose that version or this one."""
+    backup = path.with_name(path.name + options.backup_suffix)
+    ours = manifest.entries.get(rel, {}).get("input") == input_hash  # our own output
+    if not backup.exists() or ours:
+        return ""
+    return (
+        f"{path}: backup {backup.name} exists and holds another version; "
+        "move it away or choose another --backup-suffix"
+    )
+
+
 def _output_name(rel: str, fmt: str) -> str:
     return {"jsonl": rel + ".jsonl", "diff": rel + ".diff"}.get(fmt, rel)
 
@@ -513,8 +547,7 @@ def _write_error_report(path: Path, failures: list[FileOutcome]) -> None:
 
     if failures:
         lines = [
-            json.dumps({"path": f.path, "error": f.error, "message": f.message}, ensure_ascii=False)
-            for f in failures
+            json.dumps({"path": f.path, "error": f.error, "message": f.message}) for f in failures
         ]
         atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
     elif path.exists():

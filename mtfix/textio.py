@@ -581,6 +581,16 @@ def encode(text: str, decoded: Decoded | None = None, encoding: str | None = Non
         ) from None
 
 
+def refuse_overwriting(output: str | Path, *inputs: str | Path, what: str = "output") -> None:
+    """Raise a usage error when ``output`` is one of ``inputs`` (an input is never
+    overwritten unless the user asks for it by name, as ``--in-place`` does)."""
+    out = Path(output)
+    for source in inputs:
+        if str(source) != STDIN and out.exists() and Path(source).exists():
+            if os.path.samefile(out, source):
+                raise UsageError(f"{output}: the {what} would overwrite the input file")
+
+
 def atomic_write(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
 

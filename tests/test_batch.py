@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,8 @@ def test_usage_errors(tmp_path: Path) -> None:
         ([str(src), "-o", str(src)], "output folder is the input folder"),
         ([str(tmp_path / "nope"), "-o", str(tmp_path / "o")], "no such folder"),
         ([str(src)], "give an output folder"),
+        ([str(src), "-o", str(tmp_path / "o"), "--backup-suffix", ".txt"], "goes with --in-place"),
+        ([str(src), "--in-place", "--backup-suffix", "/bak"], "file-name ending"),
     ]:
         result = runner.invoke(app, ["batch", *args, "--no-model"])
         assert result.exit_code != 0 and "Traceback" not in result.stderr
@@ -228,6 +231,46 @@ def test_in_place_backup_is_the_first_original(tmp_path: Path) -> None:
     run_batch(src, None, RepairConfig(use_model=False, glossaries=(str(glossary),)), opts)
     assert (src / "a.txt.orig").read_bytes() == original  # not the once-repaired copy
     assert (src / "a.txt").read_text("utf-8") == "Share WeChat messages in the Moments.\n"
+
+
+def test_in_place_never_loses_a_version_the_backup_does_not_hold(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    original = (src / "a.txt").read_bytes()
+    opts = BatchOptions(in_place=True, backup_suffix=".orig")
+    run_batch(src, None, GLOSSARY_ONLY, opts)
+    forced = run_batch(src, None, GLOSSARY_ONLY, replace(opts, force=True))
+    assert forced.done == 3 and (src / "a.txt.orig").read_bytes() == original  # its own output
+    # The user edits a repaired file, or a file's backup name is taken: both versions stay.
+    (src / "a.txt").write_text("A new micro letter draft.\n", "utf-8")
+    (src / "notes.md").write_text("micro letter\n", "utf-8")
+    (src / "notes.md.orig").write_text("someone else's file\n", "utf-8")
+    summary = run_batch(src, None, GLOSSARY_ONLY, replace(opts, include=("*.txt", "*.md")))
+    clashes = [f.message for f in summary.failures if "holds another version" in f.message]
+    assert len(clashes) == 2
+    assert (src / "a.txt").read_text("utf-8") == "A new micro letter draft.\n"
+    assert (src / "a.txt.orig").read_bytes() == original
+    assert (src / "notes.md.orig").read_text("utf-8") == "someone else's file\n"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs file names that are not UTF-8")
+def test_a_file_name_that_is_not_utf8_is_repaired_and_recorded(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("micro letter\n", "utf-8")
+    odd = Path(os.fsdecode(bytes(src) + b"/caf\xe9.txt"))
+    odd.write_text("Micro letter grew.\n", "utf-8")
+    first = run_batch(src, tmp_path / "out", GLOSSARY_ONLY, BatchOptions())
+    assert first.done == 2 and first.failed == 0
+    assert (tmp_path / "out" / odd.name).read_text("utf-8") == "WeChat grew.\n"
+    again = run_batch(src, tmp_path / "out", GLOSSARY_ONLY, BatchOptions())
+    assert again.skipped == 2  # the manifest kept the odd name
+
+
+def test_an_output_folder_holding_the_input_folder_is_refused(tmp_path: Path) -> None:
+    src = make_tree(tmp_path)
+    result = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path), "--no-model"])
+    assert result.exit_code == 2 and "holds the input folder" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_in_place_refuses_other_formats_and_bad_glossary_is_one_error(tmp_path: Path) -> None:

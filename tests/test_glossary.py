@@ -510,6 +510,15 @@ def test_cli_convert_bad_input_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--to" in result.stderr
 
 
+def test_cli_convert_never_overwrites_its_source(tmp_path: Path) -> None:
+    src = tmp_path / "client.tsv"
+    text = "# client glossary v3\nmicro letter\tWeChat\n"
+    src.write_text(text, "utf-8")
+    result = runner.invoke(app, ["glossary", "convert", str(src), str(src)])
+    assert result.exit_code == 2 and "would overwrite the input file" in result.stderr
+    assert src.read_text("utf-8") == text
+
+
 # --- lint ------------------------------------------------------------------------------------
 
 

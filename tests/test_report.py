@@ -141,6 +141,10 @@ def test_eval_html(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert_self_contained(out.read_text("utf-8"))
+    before = path.read_bytes()
+    result = runner.invoke(app, ["eval", str(path), "--no-model", "--html", str(path)])
+    assert result.exit_code == 2 and "would overwrite the input file" in result.stderr
+    assert path.read_bytes() == before
 
 
 def sample(tmp_path: Path, lines: int = 12) -> tuple[Path, Path]:

@@ -75,7 +75,7 @@ def eval_command(
     """
     from ..evaluate import evaluate, parse_stages
     from ..report import format_eval
-    from ..textio import atomic_write
+    from ..textio import atomic_write, refuse_overwriting
 
     config = options.repair_config(
         glossary=glossary,
@@ -92,6 +92,8 @@ def eval_command(
     )
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
+        if html_out is not None:
+            refuse_overwriting(html_out, testset, what="report")
         run = evaluate(
             testset,
             config,

@@ -65,7 +65,7 @@ def glossary_convert(
     """Convert a glossary between TSV, CSV and TBX-Basic (written atomically)."""
     from ..glossary import load_glossary
     from ..glossary.formats import dump_glossary
-    from ..textio import atomic_write
+    from ..textio import atomic_write, refuse_overwriting
 
     fmt = (to or target.suffix.lstrip(".") or "").lower()
     if fmt == "txt":
@@ -73,6 +73,8 @@ def glossary_convert(
     if fmt not in ("tsv", "csv", "tbx"):
         _fail(UsageError(f"cannot tell the output format of {target}: use --to tsv|csv|tbx"))
     try:
+        # Converting drops what only the source format holds (comments): never in place.
+        refuse_overwriting(target, source, what="converted glossary")
         text, warnings = dump_glossary(load_glossary(source), fmt)
         atomic_write(target, text.encode("utf-8"))
     except MtfixError as error:

@@ -45,7 +45,7 @@ def report(
     from ..pipeline import Repairer
     from ..report import repair_html
     from ..scoring import read_segments, split_lines
-    from ..textio import atomic_write, read_text
+    from ..textio import atomic_write, read_text, refuse_overwriting
 
     config = options.repair_config(
         glossary=glossary,
@@ -62,8 +62,7 @@ def report(
         no_unicode_fix=no_unicode_fix,
     )
     try:
-        if output.exists() and output.resolve() == file.resolve():
-            raise UsageError(f"{output}: the report would overwrite the input file")
+        refuse_overwriting(output, file, what="report")
         decoded = read_text(file, encoding)
         references = read_segments(str(ref), encoding) if ref else None
         lines = split_lines(decoded.text)
