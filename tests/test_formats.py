@@ -244,6 +244,18 @@ def test_csv_quotes_a_field_only_when_it_must(repairer: Repairer) -> None:
     assert out == 'id,target\n1,Open WeChat now\n2,"Share, to Moments on WeChat"\n'
 
 
+def test_tsv_quotes_are_text_unless_a_field_is_quoted_whole(repairer: Repairer) -> None:
+    data = (
+        'id\ttarget\n1\t"Hello" he said, micro letter\n2\tShe said "micro letter" twice\n'
+        '3\t"a ""micro letter"" c"\n'
+    )
+    out = repair_file(data.encode(), "tsv", repairer, column="target").output.decode()
+    assert out == (
+        'id\ttarget\n1\t"Hello" he said, WeChat\n2\tShe said "WeChat" twice\n'
+        '3\t"a ""WeChat"" c"\n'
+    )
+
+
 class _Rewriter:
     """A rewrite backend that rewords one phrase and, if asked, loses every placeholder
     (what a careless model does)."""

@@ -3,8 +3,11 @@
 CSV/TSV: the first row names the columns; a small RFC 4180 scanner finds the
 exact characters of each field, so a repaired field is re-quoted only when it
 has to be (it was quoted, or now holds a delimiter, quote or line break) and
-every other byte stays. Units are named ``row N`` as a spreadsheet numbers
-rows (the header is row 1). A column called ``source`` or ``src`` is the source.
+every other byte stays. In TSV a quote is an ordinary character unless it opens a
+field that is quoted whole (``"a ""b"" c"`` as spreadsheets write it): MT data
+such as ``1<TAB>"Hello" he said`` is read as it stands and written back unquoted.
+Units are named ``row N`` as a spreadsheet numbers rows (the header is row 1). A
+column called ``source`` or ``src`` is the source.
 
 JSON lines: each line is one JSON object; the named top-level string field is
 the target, re-encoded in the same style (``\\uXXXX`` escapes kept if the
@@ -31,7 +34,7 @@ def scan_rows(text: str, delimiter: str, path: str) -> list[list[tuple[int, int,
     i, n = 0, len(text)
     while i < n:
         start = i
-        if text[i] == '"':
+        if text[i] == '"' and (delimiter != "\t" or _quoted_whole(text, i, delimiter)):
             i += 1
             value = []
             while True:
@@ -71,9 +74,24 @@ def scan_rows(text: str, delimiter: str, path: str) -> list[list[tuple[int, int,
     return rows
 
 
+def _quoted_whole(text: str, i: int, delimiter: str) -> bool:
+    """Whether the quote at ``text[i]`` opens a field quoted whole: its closing quote is
+    followed by the delimiter, a line break or the end."""
+    j = i + 1
+    while (j := text.find('"', j)) != -1:
+        if text.startswith('""', j):
+            j += 2
+            continue
+        return j + 1 == len(text) or text[j + 1] in (delimiter, "\n", "\r")
+    return False
+
+
 def _quoter(delimiter: str, quoted: bool) -> Callable[[str], str]:
+    # In TSV a quote inside a field needs no quoting ("Hello" he said); in CSV it does.
+    special = (delimiter, "\n", "\r") if delimiter == "\t" else (delimiter, '"', "\n", "\r")
+
     def encode(value: str) -> str:
-        if quoted or any(c in value for c in (delimiter, '"', "\n", "\r")):
+        if quoted or any(c in value for c in special):
             return '"' + value.replace('"', '""') + '"'
         return value
 
