@@ -251,8 +251,7 @@ def test_tsv_quotes_are_text_unless_a_field_is_quoted_whole(repairer: Repairer) 
     )
     out = repair_file(data.encode(), "tsv", repairer, column="target").output.decode()
     assert out == (
-        'id\ttarget\n1\t"Hello" he said, WeChat\n2\tShe said "WeChat" twice\n'
-        '3\t"a ""WeChat"" c"\n'
+        'id\ttarget\n1\t"Hello" he said, WeChat\n2\tShe said "WeChat" twice\n3\t"a ""WeChat"" c"\n'
     )
 
 
