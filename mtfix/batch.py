@@ -305,13 +305,20 @@ def _repair_streaming(source: Path, out: IO[bytes], repairer: Any, options: Batc
         utf8_out = codecs.lookup(options.output_encoding).name == "utf-8"
         if decoded.bom and codec == "utf-8" and utf8_out:
             out.write(codecs.BOM_UTF8)  # as textio.encode does for whole files
-        pending, sentences, first = "", 0, True
+        pending, sentences, first, read = "", 0, True, 0
         data = head
         while True:
             try:
                 text = decoder.decode(data, final=not data)
             except UnicodeDecodeError as exc:
-                raise InputError(str(source), f"cannot decode as {codec}: {exc.reason}") from None
+                # The encoding was detected from the first chunk alone: say where it broke.
+                raise InputError(
+                    str(source),
+                    f"cannot decode as {codec} near byte {read + max(exc.start, 0):,} "
+                    f"({exc.reason}; the encoding was detected from the start of this "
+                    "large file): pass --encoding, e.g. --encoding cp1252",
+                ) from None
+            read += len(data)
             if first and text.startswith("\ufeff"):
                 text = text[1:]
             first = False

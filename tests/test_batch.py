@@ -168,6 +168,27 @@ def test_large_file_is_streamed_and_equals_whole_file_repair(tmp_path: Path) -> 
     assert (out / "big.txt").read_bytes() == expected.encode("utf-8")
 
 
+def test_a_large_file_that_changes_encoding_late_says_where(tmp_path: Path) -> None:
+    import mtfix.batch as batch
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    data = b"The micro letter shop grew.\n\n" * 400 + b"Caf\xe9 owners use micro letter.\n"
+    (src / "big.txt").write_bytes(data)
+    old = batch.STREAM_ABOVE, batch.CHUNK
+    batch.STREAM_ABOVE, batch.CHUNK = 1000, 4096  # force the streaming path on a small file
+    try:
+        failed = run_batch(src, out, GLOSSARY_ONLY, BatchOptions())
+        fixed = run_batch(src, out, GLOSSARY_ONLY, BatchOptions(encoding="cp1252"))
+    finally:
+        batch.STREAM_ABOVE, batch.CHUNK = old
+    message, where = failed.failures[0].message, data.index(b"\xe9")
+    assert f"near byte {where:,}" in message and "--encoding" in message
+    assert fixed.done == 1 and (out / "big.txt").read_bytes().endswith(
+        "Café owners use WeChat.\n".encode()  # written as UTF-8, the default
+    )
+
+
 SLOW_RUN = """
 import sys, time
 from mtfix.rewrite import register_backend
