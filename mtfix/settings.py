@@ -45,6 +45,13 @@ _KNOWN: dict[str, tuple[type, bool]] = {
     "mark_edited": (bool, False),
 }
 
+# The limits the command-line options have (checked here, so the error names the file).
+_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "aggressiveness": (0.0, 1.0),
+    "threads": (0, None),
+    "jobs": (0, None),
+}
+
 
 def find_settings(start: Path | None = None) -> Path | None:
     """The settings file that applies in ``start`` (default: the current folder), if any."""
@@ -100,6 +107,10 @@ def _checked(path: Path, key: str, value: Any, kind: type, holds_paths: bool) ->
     if not ok:
         want = "a list of strings" if kind is list else f"a {kind.__name__}"
         raise InputError(path, f"setting {key!r} must be {want}, not {value!r}")
+    low, high = _BOUNDS.get(key.replace("-", "_"), (None, None))
+    if low is not None and (value != value or value < low) or high is not None and value > high:
+        span = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InputError(path, f"setting {key!r} must be {span}, not {value!r}")
     if holds_paths:
         base = path.parent
         value = [str(base / v) for v in value] if kind is list else str(base / value)

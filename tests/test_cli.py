@@ -335,6 +335,9 @@ def test_settings_search_stops_at_the_project_root(
         ("glossary = 3\n", "setting 'glossary' must be a list of strings"),
         ("threads = true\n", "setting 'threads' must be a int"),
         ("glossary = [\n", "not valid TOML"),
+        ("aggressiveness = 5\n", "setting 'aggressiveness' must be between 0.0 and 1.0"),
+        ("aggressiveness = nan\n", "setting 'aggressiveness' must be between 0.0 and 1.0"),
+        ("jobs = -4\n", "setting 'jobs' must be at least 0"),
     ],
 )
 def test_bad_settings_are_a_one_line_error_naming_the_file(

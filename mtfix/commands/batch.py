@@ -36,7 +36,8 @@ def batch(
         Optional[list[str]], typer.Option("--exclude", help="Glob of files to skip (repeatable).")
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes (default: the number of cores).")
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Worker processes (default: one per core)."),
     ] = 0,
     in_place: Annotated[
         bool, typer.Option("--in-place", help="Rewrite the input files (needs --backup-suffix).")
