@@ -80,6 +80,11 @@ def test_fix_several_files_into_a_folder(tmp_path: Path, glossary: Path) -> None
     assert (dest / "a.txt").read_text() == "WeChat\n" and (
         dest / "b.txt"
     ).read_text() == "nothing\n"
+    # A target that is a folder is found before anything is written.
+    other = tmp_path / "other"
+    (other / "b.txt").mkdir(parents=True)
+    one_line_error(run("fix", str(a), str(b), "-o", str(other)), "is a folder")
+    assert list(other.iterdir()) == [other / "b.txt"]
 
 
 def test_fix_jsonl_and_diff(tmp_path: Path, glossary: Path) -> None:

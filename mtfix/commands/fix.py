@@ -218,6 +218,8 @@ def _output_paths(files: list[str], output: Path | None) -> list[Path] | None:
     for f, target in zip(files, paths):
         if f != "-" and target.exists() and target.resolve() == Path(f).resolve():
             raise UsageError(f"{target}: output would overwrite the input file")
+        if target.is_dir():  # found now, before any output is written
+            raise UsageError(f"{target}: is a folder; cannot write the output there")
     if len(set(paths)) != len(paths):
         raise UsageError(
             f"{output}: several inputs have the same name and would overwrite each other"
