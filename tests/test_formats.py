@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from mtfix.cli import app
 from mtfix.config import RepairConfig
-from mtfix.errors import InputError
+from mtfix.errors import InputError, UsageError
 from mtfix.formats import detect_format, extract, repair_file
 from mtfix.pipeline import Repairer
 
@@ -242,6 +242,16 @@ def test_csv_quotes_a_field_only_when_it_must(repairer: Repairer) -> None:
     data = 'id,target\n1,Open micro letter now\n2,"Share, to circle of friends on micro letter"\n'
     out = repair_file(data.encode(), "csv", repairer, column="target").output.decode()
     assert out == 'id,target\n1,Open WeChat now\n2,"Share, to Moments on WeChat"\n'
+
+
+def test_jsonl_repairs_the_value_readers_keep_and_names_a_missing_field(
+    repairer: Repairer,
+) -> None:
+    data = '{"target": "circle of friends", "target": "micro letter"}\n'
+    out = repair_file(data.encode(), "jsonl", repairer, column="target").output.decode()
+    assert out == '{"target": "circle of friends", "target": "WeChat"}\n'  # the last one
+    with pytest.raises(UsageError, match="no line has a string field 'tgt'"):
+        repair_file(data.encode(), "jsonl", repairer, column="tgt")
 
 
 def test_tsv_quotes_are_text_unless_a_field_is_quoted_whole(repairer: Repairer) -> None:

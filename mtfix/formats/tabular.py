@@ -163,6 +163,8 @@ def jsonl_units(text: str, path: str, column: str | None) -> tuple[list[Unit], l
         except ValueError:
             pass
         units.append(Unit(f"line {number}", (piece,), source, number))
+    if not units and text.strip():  # as CSV's "no column": a misspelt --column says so
+        raise UsageError(f"{path}: no line has a string field {column!r}")
     return units, []
 
 
@@ -176,7 +178,9 @@ def _json_string(ascii_only: bool) -> Callable[[str], str]:
 def _field_span(
     line: str, key: str, decoder: json.JSONDecoder
 ) -> tuple[int, int, str, bool] | None:
-    """Where the top-level string value of ``key`` is in ``line`` (raw span), if any."""
+    """Where the top-level string value of ``key`` is in ``line`` (raw span), if any; of
+    a key given twice, the last (the value JSON readers keep)."""
+    found = None
     i = _skip(line, 0)
     if i >= len(line) or line[i] != "{":
         return None
@@ -189,15 +193,15 @@ def _field_span(
                 return None
             i = _skip(line, i + 1)
             value, end = decoder.raw_decode(line, i)
-            if name == key and isinstance(value, str):
+            if name == key:
                 raw = line[i:end]
-                return i, end, value, "\\u" in raw or raw.isascii() and not value.isascii()
+                found = (i, end, value, "\\u" in raw or raw.isascii() and not value.isascii())
             i = _skip(line, end)
             if line[i] == ",":
                 i = _skip(line, i + 1)
     except (ValueError, IndexError):
         return None
-    return None
+    return found if found is not None and isinstance(found[2], str) else None
 
 
 def _skip(s: str, i: int) -> int:
