@@ -528,8 +528,8 @@ def _backup_clash(
     name was taken), and backing it up again would lose that version or this one."""
     backup = path.with_name(path.name + options.backup_suffix)
     ours = manifest.entries.get(rel, {}).get("input") == input_hash  # our own output
-    if not backup.exists() or ours:
-        return ""
+    if not backup.exists() or ours or _file_digest(backup) == input_hash:
+        return ""  # (the last: a run stopped between taking the backup and the rename)
     return (
         f"{path}: backup {backup.name} exists and holds another version; "
         "move it away or choose another --backup-suffix"

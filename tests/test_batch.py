@@ -271,6 +271,10 @@ def test_in_place_never_loses_a_version_the_backup_does_not_hold(tmp_path: Path)
     assert (src / "a.txt").read_text("utf-8") == "A new micro letter draft.\n"
     assert (src / "a.txt.orig").read_bytes() == original
     assert (src / "notes.md.orig").read_text("utf-8") == "someone else's file\n"
+    # A backup that holds this very version (a run stopped before its rename) is no clash.
+    (src / "notes.md.orig").write_text("micro letter\n", "utf-8")
+    resumed = run_batch(src, None, GLOSSARY_ONLY, replace(opts, include=("*.md",)))
+    assert resumed.done == 1 and (src / "notes.md").read_text("utf-8") == "WeChat\n"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs file names that are not UTF-8")
