@@ -108,7 +108,7 @@ def _checked(path: Path, key: str, value: Any, kind: type, holds_paths: bool) ->
         want = "a list of strings" if kind is list else f"a {kind.__name__}"
         raise InputError(path, f"setting {key!r} must be {want}, not {value!r}")
     low, high = _BOUNDS.get(key.replace("-", "_"), (None, None))
-    if low is not None and (value != value or value < low) or high is not None and value > high:
+    if not (low is None or value >= low) or not (high is None or value <= high):  # nan too
         span = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise InputError(path, f"setting {key!r} must be {span}, not {value!r}")
     if holds_paths:

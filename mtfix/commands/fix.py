@@ -215,9 +215,10 @@ def _output_paths(files: list[str], output: Path | None) -> list[Path] | None:
     paths = [output / Path(f).name for f in files] if several or output.is_dir() else [output]
     if output.is_dir() and not several and files[0] == "-":
         raise UsageError(f"{output}: is a folder; give a file name for standard input")
+    from ..textio import refuse_overwriting
+
     for f, target in zip(files, paths):
-        if f != "-" and target.exists() and target.resolve() == Path(f).resolve():
-            raise UsageError(f"{target}: output would overwrite the input file")
+        refuse_overwriting(target, f)
         if target.is_dir():  # found now, before any output is written
             raise UsageError(f"{target}: is a folder; cannot write the output there")
     if len(set(paths)) != len(paths):
